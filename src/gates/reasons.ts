@@ -1,0 +1,38 @@
+// Every reason code the route can give, declared once. `blocked` codes stop the run before Case
+// starts; `fail` codes are verdicts on a run that started. Detail strings come from the gates and
+// the report; these texts explain the code itself.
+export const BLOCK_REASONS = {
+  decision_invalid: 'the decision record is missing, unreadable, not JSON or fails its schema',
+  decision_status_not_local_provider_required: 'the decision record does not require a local provider',
+  provider_class_mismatch: 'the decision record does not select the local_case_compatible provider class',
+  config_missing: 'a required CTO_HARNESS_CASE_* variable is missing or empty',
+  local_adapter_config_missing: 'CTO_HARNESS_CASE_LOCAL_BASE_URL is missing or not an http(s) URL',
+  local_adapter_not_loopback: 'CTO_HARNESS_CASE_LOCAL_BASE_URL does not point at a loopback address',
+  admission_invalid: 'the admission file is missing, unreadable, not JSON or fails its schema',
+  admission_mismatch: 'the admitted provider/model differs from the environment or the decision record',
+  admission_not_admitted: 'the admission status is not admitted',
+  admission_changed: 'the admission file changed between the admission check and process start',
+  external_fallback_configured: 'an external provider/model or a fallback is configured where only the admitted local pair may be',
+  provider_unreachable: 'the local provider did not answer its preflight',
+  model_not_served: 'the local provider does not serve exactly the admitted model',
+  fixture_invalid: 'the Stage 2 fixture is not a valid artificial fixture of this project',
+  case_command_missing: 'the Case command is not configured or not executable',
+  route_error: 'a pre-start step failed unexpectedly; the route fails closed',
+} as const;
+
+export const FAIL_REASONS = {
+  case_exit_nonzero: 'a lane process exited non-zero or was killed',
+  case_timeout: 'a lane ran past its timeout and its process tree was killed',
+  pipeline_not_completed: "Case's pipeline_end event is missing or its outcome is not completed",
+  acceptance_failed: "the fixture's acceptance check failed after the lane",
+  fallback_detected: 'the evidence does not prove that only the admitted model was used',
+  model_changed: 'the provider no longer serves the admitted model after the lane',
+  baseline_failed: 'the same-run fake baseline did not pass',
+  secret_detected: 'a secret value was found in an artifact',
+  lane_error: 'a lane could not be supervised to its end',
+} as const;
+
+export type BlockReason = keyof typeof BLOCK_REASONS;
+export type FailReason = keyof typeof FAIL_REASONS;
+
+export const BLOCK_REASON_CODES = Object.keys(BLOCK_REASONS) as BlockReason[];

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+// The documented interface is the environment; names are fixed by the source documents.
+export const ENV = {
+  decisionFile: 'CTO_HARNESS_CASE_DECISION_FILE',
+  admissionFile: 'CTO_HARNESS_CASE_MODEL_ADMISSION_FILE',
+  provider: 'CTO_HARNESS_CASE_MODEL_PROVIDER',
+  model: 'CTO_HARNESS_CASE_MODEL',
+  baseUrl: 'CTO_HARNESS_CASE_LOCAL_BASE_URL',
+  caseCommand: 'CTO_HARNESS_CASE_COMMAND',
+  apiKey: 'CTO_HARNESS_CASE_LOCAL_API_KEY',
+} as const;
+
+export type EnvKey = keyof typeof ENV;
+
+const optionalValue = z.string().optional();
+
+export const EnvConfigSchema = z.object({
+  decisionFile: optionalValue,
+  admissionFile: optionalValue,
+  provider: optionalValue,
+  model: optionalValue,
+  baseUrl: optionalValue,
+  caseCommand: optionalValue,
+  apiKey: optionalValue,
+});
+
+export type EnvConfig = z.infer<typeof EnvConfigSchema>;
+
+// Missing and empty are decided by the config gates, so every value is read as it is here.
+export function readEnvConfig(env: NodeJS.ProcessEnv): EnvConfig {
+  const raw = Object.fromEntries(
+    (Object.keys(ENV) as EnvKey[]).map((key) => [key, env[ENV[key]]]),
+  );
+  return EnvConfigSchema.parse(raw);
+}
+
+// What may appear in the machine's context and the report: never the API key.
+export function publicEnvConfig(config: EnvConfig): Omit<EnvConfig, 'apiKey'> & { apiKeySet: boolean } {
+  const { apiKey, ...rest } = config;
+  return { ...rest, apiKeySet: Boolean(apiKey) };
+}

@@ -1,0 +1,46 @@
+import type { EgressAttempt } from '../provider/egress-proxy.js';
+import type { AuditRecord } from '../provider/recording-proxy.js';
+
+export type LaneName = 'fake' | 'real';
+
+// `fake` runs the fake lane alone; `real` runs real Case and the fake baseline side by side.
+export function lanesFor(lane: LaneName): LaneName[] {
+  return lane === 'real' ? ['real', 'fake'] : ['fake'];
+}
+
+export interface SpawnLine {
+  readonly agent: string | null;
+  readonly provider: string | null;
+  readonly model: string | null;
+}
+
+export interface ModelMapping {
+  readonly logical_provider: string;
+  readonly case_provider_key: string;
+  readonly model: string;
+}
+
+// Raw observations of one lane; the report module alone turns them into a verdict.
+export interface LaneEvidence {
+  readonly lane: LaneName;
+  readonly role: 'primary' | 'baseline';
+  readonly fixture: { readonly name: string; readonly tree_sha256: string };
+  readonly mapping: ModelMapping;
+  readonly exit_code: number | null;
+  readonly signal: string | null;
+  readonly timed_out: boolean;
+  readonly duration_ms: number;
+  readonly requests: readonly AuditRecord[];
+  readonly egress_attempts: readonly EgressAttempt[];
+  readonly spawn_lines: readonly SpawnLine[];
+  readonly pipeline_outcome: string | null;
+  readonly acceptance: { readonly ran: boolean; readonly passed: boolean; readonly exit_code: number | null };
+  readonly pull_requests: number;
+  readonly refused_gh_calls: number;
+  readonly served_after: { readonly checked: boolean; readonly still_served: boolean; readonly detail: string };
+}
+
+export interface LanesOutcome {
+  readonly lanes: readonly LaneEvidence[];
+  readonly error?: string;
+}

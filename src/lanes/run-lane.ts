@@ -1,0 +1,88 @@
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseSpawnLines, readGhCalls, readPipelineOutcome } from '../evidence/case-observations.js';
+import type { Redactor } from '../evidence/redact.js';
+import { runAcceptanceCheck } from '../fixture/acceptance-check.js';
+import { readEgressLog } from '../provider/egress-proxy.js';
+import { observeProvider } from '../provider/preflight.js';
+import { readAudit } from '../provider/recording-proxy.js';
+import type { LaneEvidence } from './lane-types.js';
+import type { PreparedLane } from './prepare-lanes.js';
+import { runProcessTree } from './process-tree.js';
+
+export interface RunLaneOptions {
+  readonly timeoutMs: number;
+  readonly signal: AbortSignal;
+  readonly redactor: Redactor;
+  readonly artifactsDir: string;
+}
+
+const ACCEPTANCE_TIMEOUT_MS = 60_000;
+
+async function copyRedacted(from: string, to: string, redactor: Redactor): Promise<void> {
+  let text: string;
+  try {
+    text = await readFile(from, 'utf8');
+  } catch {
+    return;
+  }
+  await writeFile(to, redactor.redact(text));
+}
+
+// Runs one lane to its end and gathers what it left behind. Nothing here judges the lane.
+export async function runLane(lane: PreparedLane, options: RunLaneOptions): Promise<LaneEvidence> {
+  const out = join(options.artifactsDir, lane.name);
+  await mkdir(out, { recursive: true });
+  const run = await runProcessTree(lane.argv, {
+    cwd: lane.dirs.repo,
+    env: lane.env,
+    timeoutMs: options.timeoutMs,
+    signal: options.signal,
+  });
+  await writeFile(join(out, 'stdout.log'), options.redactor.redact(run.stdout));
+  await writeFile(join(out, 'stderr.log'), options.redactor.redact(run.stderr));
+  for (const name of ['proxy-audit.jsonl', 'egress.jsonl', 'gh.jsonl']) {
+    await copyRedacted(join(lane.dirs.logs, name), join(out, name), options.redactor);
+  }
+  const acceptance = options.signal.aborted
+    ? { ran: false, passed: false, exit_code: null }
+    : await runAcceptanceCheck(lane.dirs.repo, lane.fixture.manifest.acceptance, lane.env, ACCEPTANCE_TIMEOUT_MS);
+  const after = await observeProvider(lane.upstream, lane.mapping.model, { apiKey: lane.upstreamApiKey, timeoutMs: 5000 });
+  const stillServed = after.models_listed.includes(lane.mapping.model);
+  const gh = await readGhCalls(join(lane.dirs.logs, 'gh.jsonl'));
+  const events = join(lane.dirs.repo, '.case', lane.slug, 'events');
+  await mkdir(join(out, 'events'), { recursive: true });
+  await copyEvents(events, join(out, 'events'), options.redactor);
+  return {
+    lane: lane.name,
+    role: lane.role,
+    fixture: { name: lane.fixture.name, tree_sha256: lane.treeSha256 },
+    mapping: lane.mapping,
+    exit_code: run.exitCode,
+    signal: run.signal,
+    timed_out: run.timedOut,
+    duration_ms: run.durationMs,
+    requests: await readAudit(lane.auditFile),
+    egress_attempts: await readEgressLog(lane.egressFile),
+    spawn_lines: parseSpawnLines(run.stderr),
+    pipeline_outcome: await readPipelineOutcome(lane.dirs.repo, lane.slug),
+    acceptance,
+    pull_requests: gh.filter((call) => call.allowed).length,
+    refused_gh_calls: gh.filter((call) => !call.allowed).length,
+    served_after: {
+      checked: true,
+      still_served: stillServed,
+      detail: stillServed ? `${lane.mapping.model} still listed` : `after the lane /v1/models lists ${after.models_listed.join(', ') || 'nothing'}${after.error ? ` (${after.error})` : ''}`,
+    },
+  };
+}
+
+async function copyEvents(from: string, to: string, redactor: Redactor): Promise<void> {
+  let names: string[] = [];
+  try {
+    names = await readdir(from);
+  } catch {
+    return;
+  }
+  for (const name of names.filter((n) => n.endsWith('.jsonl'))) await copyRedacted(join(from, name), join(to, name), redactor);
+}

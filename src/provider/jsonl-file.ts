@@ -1,0 +1,59 @@
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import type { ZodType } from 'zod';
+
+export interface JsonlAppender {
+  append(record: object): void;
+  // Resolves when every appended record is a complete line on disk; rejects with the first write
+  // error, so an evidence log with a hole is never taken for a complete one.
+  flush(): Promise<void>;
+}
+
+// The file is created up front: an empty log then means "ran, saw nothing", and a missing one
+// means the recorder never ran.
+export async function openJsonlAppender(file: string): Promise<JsonlAppender> {
+  await mkdir(dirname(file), { recursive: true });
+  await appendFile(file, '');
+  let tail: Promise<void> = Promise.resolve();
+  let firstError: unknown;
+  return {
+    append(record) {
+      const line = `${JSON.stringify(record)}\n`;
+      tail = tail.then(() => appendFile(file, line)).catch((error: unknown) => {
+        firstError ??= error;
+      });
+    },
+    async flush() {
+      await tail;
+      if (firstError !== undefined) {
+        throw new Error(`could not write ${basename(file)}`, { cause: firstError });
+      }
+    },
+  };
+}
+
+// Fails on the first bad or truncated line instead of skipping it: evidence that cannot be read
+// whole proves nothing.
+export async function readJsonl<T>(file: string, schema: ZodType<T>): Promise<T[]> {
+  const name = basename(file);
+  const text = await readFile(file, 'utf8');
+  if (text === '') return [];
+  if (!text.endsWith('\n')) throw new Error(`${name}: last line is incomplete`);
+  return text
+    .slice(0, -1)
+    .split('\n')
+    .map((line, index) => {
+      let value: unknown;
+      try {
+        value = JSON.parse(line);
+      } catch {
+        throw new Error(`${name}:${index + 1}: not JSON`);
+      }
+      const parsed = schema.safeParse(value);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new Error(`${name}:${index + 1}: ${issue?.path.join('.') || 'record'}: ${issue?.message ?? 'invalid'}`);
+      }
+      return parsed.data;
+    });
+}

@@ -1,0 +1,162 @@
+import { ROUTE_STEPS, type RouteContext } from '../../machines/route.machine.js';
+import { lanesFor } from '../lanes/lane-types.js';
+import type { LaneEvidence } from '../lanes/lane-types.js';
+import { REPORT_SCHEMA_VERSION, type LaneReport, type Report } from './report-schema.js';
+import { failFindings, judgeLane, type FailFinding } from './verdict.js';
+
+export interface StateVisit {
+  readonly state: string;
+  readonly at: string;
+}
+
+// Everything a report is made from. A report is a pure projection of these facts: no field of it
+// is passed in as a conclusion.
+export interface RunFacts {
+  readonly runId: string;
+  readonly context: RouteContext;
+  readonly finalState: string;
+  readonly visits: readonly StateVisit[];
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly aborted: boolean;
+  readonly redactionCount: number;
+  readonly secretFindings: readonly string[];
+}
+
+function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
+  return counts;
+}
+
+function laneReport(lane: LaneEvidence): LaneReport {
+  const verdict = judgeLane(lane);
+  return {
+    lane: lane.lane,
+    role: lane.role,
+    fixture: lane.fixture,
+    model_mapping: lane.mapping,
+    exit_code: lane.exit_code,
+    signal: lane.signal,
+    timed_out: lane.timed_out,
+    duration_ms: lane.duration_ms,
+    requests_total: lane.requests.length,
+    requests_by_model: countBy(lane.requests, (r) => r.model ?? '(none)'),
+    rejected_requests: lane.requests
+      .filter((r) => r.refused !== null)
+      .map((r) => ({ reason: r.refused!, path: r.path, model: r.model, status: r.status })),
+    egress_attempts: lane.egress_attempts.map((e) => ({ host: e.host, port: e.port })),
+    spawn_lines: [...lane.spawn_lines],
+    pipeline_outcome: lane.pipeline_outcome,
+    acceptance: lane.acceptance,
+    pull_requests: lane.pull_requests,
+    refused_gh_calls: lane.refused_gh_calls,
+    served_after: lane.served_after,
+    stage2: verdict.stage2,
+    no_fallback: verdict.noFallback,
+  };
+}
+
+function gateOutcomes(context: RouteContext, visited: ReadonlySet<string>): Report['gates'] {
+  return ROUTE_STEPS.flatMap((step) => {
+    const blockedAt = step.gates.findIndex((gate) => gate === context.blocked?.gate);
+    return step.gates.map((gate, index) => ({
+      gate,
+      outcome: visited.has(step.next)
+        ? ('passed' as const)
+        : blockedAt < 0
+          ? ('not_reached' as const)
+          : index < blockedAt
+            ? ('passed' as const)
+            : index === blockedAt
+              ? ('blocked' as const)
+              : ('not_reached' as const),
+    }));
+  });
+}
+
+function compareBaseline(lanes: readonly LaneReport[]): Report['baseline_comparison'] {
+  const primary = lanes.find((l) => l.role === 'primary');
+  const baseline = lanes.find((l) => l.role === 'baseline');
+  if (!primary || !baseline) return null;
+  const differences: string[] = [];
+  const compare = (label: string, a: unknown, b: unknown) => {
+    const [left, right] = [JSON.stringify(a), JSON.stringify(b)];
+    if (left !== right) differences.push(`${label}: ${primary.lane} ${left}, baseline ${right}`);
+  };
+  compare('exit_code', primary.exit_code, baseline.exit_code);
+  compare('pipeline_outcome', primary.pipeline_outcome, baseline.pipeline_outcome);
+  compare('acceptance passed', primary.acceptance.passed, baseline.acceptance.passed);
+  compare('requests_by_model', Object.keys(primary.requests_by_model).sort(), Object.keys(baseline.requests_by_model).sort());
+  compare('rejected_requests', primary.rejected_requests.length, baseline.rejected_requests.length);
+  compare('egress_attempts', primary.egress_attempts.length, baseline.egress_attempts.length);
+  compare('spawn models', [...new Set(primary.spawn_lines.map((s) => `${s.provider}/${s.model}`))], [...new Set(baseline.spawn_lines.map((s) => `${s.provider}/${s.model}`))]);
+  compare('no_fallback', primary.no_fallback.verdict, baseline.no_fallback.verdict);
+  return { baseline_passed: baseline.stage2.passed && baseline.no_fallback.verdict, differences };
+}
+
+export function projectReport(facts: RunFacts): Report {
+  const { context } = facts;
+  const visited = new Set(facts.visits.map((v) => v.state));
+  const started = visited.has('case_process_started');
+  const lanes = (context.lanes?.lanes ?? []).map(laneReport);
+  const findings: FailFinding[] = started
+    ? failFindings(context.lanes?.lanes ?? [], lanesFor(context.lane).length, context.lanes?.error)
+    : [];
+  for (const finding of facts.secretFindings) findings.push({ reason: 'secret_detected', detail: finding });
+  const status: Report['status'] = facts.aborted
+    ? 'aborted'
+    : context.blocked
+      ? 'blocked'
+      : started && findings.length === 0 && lanes.length > 0
+        ? 'pass'
+        : 'fail';
+  const noFallbackFailures = lanes.flatMap((l) => l.no_fallback.failures.map((f) => `${l.lane} lane: ${f}`));
+  const admitted = context.admission;
+  return {
+    schema_version: REPORT_SCHEMA_VERSION,
+    run_id: facts.runId,
+    status,
+    blocked_reason: context.blocked?.reason ?? null,
+    blocked_detail: context.blocked?.detail ?? null,
+    fail_reasons: status === 'fail' ? findings : [],
+    final_state: facts.finalState,
+    states_visited: [...facts.visits],
+    gates: gateOutcomes(context, visited),
+    case_process_started: started,
+    lane: context.lane,
+    started_at: facts.startedAt,
+    finished_at: facts.finishedAt,
+    decision_ref: context.decision ? { work_id: context.decision.work_id, sha256: context.decisionSha256 ?? '' } : null,
+    admission_ref: context.admissionSha256 ? { sha256: context.admissionSha256 } : null,
+    decision_status: context.decision?.decision_status ?? null,
+    provider_class: context.decision?.provider_class ?? null,
+    case_model_provider: admitted?.provider ?? null,
+    case_model: admitted?.model ?? null,
+    case_model_admission_status: admitted?.admission_status ?? null,
+    case_provider_key: lanes[0]?.model_mapping.case_provider_key ?? null,
+    preflight: context.preflight
+      ? {
+          reachable: context.preflight.reachable,
+          server_kind: context.preflight.server_kind,
+          models_listed: context.preflight.models_listed,
+          health_status: context.preflight.health_status,
+          server_check: context.preflight.server_check,
+        }
+      : null,
+    fixture: context.setup ? { name: context.setup.fixture.name, tree_sha256: context.setup.fixture.tree_sha256 } : null,
+    lanes,
+    no_fallback: {
+      verdict: started && lanes.length > 0 && noFallbackFailures.length === 0,
+      evidence: started
+        ? lanes.length > 0 && noFallbackFailures.length === 0
+          ? lanes.map((l) => `${l.lane} lane: ${l.requests_total} request(s), all for ${l.model_mapping.model}; ${l.spawn_lines.length} spawn line(s) naming ${l.model_mapping.case_provider_key}/${l.model_mapping.model}; no refusals; no egress`)
+          : noFallbackFailures.length > 0
+            ? noFallbackFailures
+            : ['no lane evidence']
+        : ['Case was not started'],
+    },
+    baseline_comparison: compareBaseline(lanes),
+    redactions: { count: facts.redactionCount },
+  };
+}

@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { BLOCK_REASON_CODES, FAIL_REASONS, type FailReason } from '../gates/reasons.js';
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+const FAIL_REASON_CODES = Object.keys(FAIL_REASONS) as [FailReason, ...FailReason[]];
+
+const LaneReportSchema = z.object({
+  lane: z.enum(['fake', 'real']),
+  role: z.enum(['primary', 'baseline']),
+  fixture: z.object({ name: z.string(), tree_sha256: z.string() }),
+  model_mapping: z.object({ logical_provider: z.string(), case_provider_key: z.string(), model: z.string() }),
+  exit_code: z.number().nullable(),
+  signal: z.string().nullable(),
+  timed_out: z.boolean(),
+  duration_ms: z.number(),
+  requests_total: z.number(),
+  requests_by_model: z.record(z.string(), z.number()),
+  rejected_requests: z.array(z.object({ reason: z.string(), path: z.string(), model: z.string().nullable(), status: z.number() })),
+  egress_attempts: z.array(z.object({ host: z.string(), port: z.number() })),
+  spawn_lines: z.array(z.object({ agent: z.string().nullable(), provider: z.string().nullable(), model: z.string().nullable() })),
+  pipeline_outcome: z.string().nullable(),
+  acceptance: z.object({ ran: z.boolean(), passed: z.boolean(), exit_code: z.number().nullable() }),
+  pull_requests: z.number(),
+  refused_gh_calls: z.number(),
+  served_after: z.object({ checked: z.boolean(), still_served: z.boolean(), detail: z.string() }),
+  stage2: z.object({ passed: z.boolean(), failures: z.array(z.string()) }),
+  no_fallback: z.object({ verdict: z.boolean(), failures: z.array(z.string()) }),
+});
+
+export const ReportSchema = z.object({
+  schema_version: z.literal(REPORT_SCHEMA_VERSION),
+  run_id: z.string(),
+  status: z.enum(['pass', 'fail', 'blocked', 'aborted']),
+  blocked_reason: z.enum(BLOCK_REASON_CODES as [string, ...string[]]).nullable(),
+  blocked_detail: z.string().nullable(),
+  fail_reasons: z.array(z.object({ reason: z.enum(FAIL_REASON_CODES), detail: z.string() })),
+  final_state: z.string(),
+  states_visited: z.array(z.object({ state: z.string(), at: z.string() })),
+  gates: z.array(z.object({ gate: z.string(), outcome: z.enum(['passed', 'blocked', 'not_reached']) })),
+  case_process_started: z.boolean(),
+  lane: z.enum(['fake', 'real']),
+  started_at: z.string(),
+  finished_at: z.string(),
+  decision_ref: z.object({ work_id: z.string(), sha256: z.string() }).nullable(),
+  admission_ref: z.object({ sha256: z.string() }).nullable(),
+  decision_status: z.string().nullable(),
+  provider_class: z.string().nullable(),
+  case_model_provider: z.string().nullable(),
+  case_model: z.string().nullable(),
+  case_model_admission_status: z.string().nullable(),
+  case_provider_key: z.string().nullable(),
+  preflight: z
+    .object({
+      reachable: z.boolean(),
+      server_kind: z.string(),
+      models_listed: z.array(z.string()),
+      health_status: z.number().nullable(),
+      server_check: z.object({ ok: z.boolean(), detail: z.string() }).nullable(),
+    })
+    .nullable(),
+  fixture: z.object({ name: z.string(), tree_sha256: z.string().nullable() }).nullable(),
+  lanes: z.array(LaneReportSchema),
+  no_fallback: z.object({ verdict: z.boolean(), evidence: z.array(z.string()) }),
+  baseline_comparison: z
+    .object({ baseline_passed: z.boolean(), differences: z.array(z.string()) })
+    .nullable(),
+  redactions: z.object({ count: z.number() }),
+});
+
+export type Report = z.infer<typeof ReportSchema>;
+export type LaneReport = z.infer<typeof LaneReportSchema>;

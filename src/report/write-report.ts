@@ -1,0 +1,49 @@
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { nanoid } from 'nanoid';
+import type { Redactor } from '../evidence/redact.js';
+import { projectReport, type RunFacts } from './project-report.js';
+import type { Report } from './report-schema.js';
+
+export const REPORT_FILE = 'report.json';
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+}
+
+// The last look before the verdict: every artifact of the run is read back and searched for
+// anything the redactor would remove. A hit means some writer bypassed redaction.
+export async function scanArtifacts(runDir: string, redactor: Redactor): Promise<string[]> {
+  const findings: string[] = [];
+  for (const file of await listFiles(runDir)) {
+    if (redactor.finds(await readFile(file, 'utf8'))) findings.push(`${relative(runDir, file)} holds a secret`);
+  }
+  return findings;
+}
+
+async function writeAtomically(file: string, text: string): Promise<void> {
+  const temp = `${file}.${nanoid(8)}.tmp`;
+  try {
+    await writeFile(temp, text, { flag: 'wx' });
+    await rename(temp, file);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+// The only code that writes a report. Status is computed here from the facts, after the scan.
+export async function emitReport(
+  runDir: string,
+  facts: Omit<RunFacts, 'secretFindings' | 'redactionCount'>,
+  redactor: Redactor,
+): Promise<{ report: Report; file: string }> {
+  const secretFindings = await scanArtifacts(runDir, redactor);
+  const draft = projectReport({ ...facts, secretFindings, redactionCount: redactor.count });
+  const text = redactor.redact(`${JSON.stringify(draft, null, 2)}\n`);
+  const report = { ...(JSON.parse(text) as Report), redactions: { count: redactor.count } };
+  const file = join(runDir, REPORT_FILE);
+  await writeAtomically(file, `${JSON.stringify(report, null, 2)}\n`);
+  return { report, file };
+}

@@ -1,0 +1,145 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { nanoid } from 'nanoid';
+import { createActor, fromPromise, toPromise, type Actor, type InspectionEvent } from 'xstate';
+import { routeMachine, type RouteContext } from '../../machines/route.machine.js';
+import { createRedactor, secretValuesFromEnv } from '../evidence/redact.js';
+import { loadAdmissionFile } from '../inputs/admission.js';
+import { loadDecisionFile } from '../inputs/decision.js';
+import { ENV, readEnvConfig } from '../inputs/env-config.js';
+import type { LaneName, LanesOutcome } from '../lanes/lane-types.js';
+import { prepareLanes, type PreparedLane } from '../lanes/prepare-lanes.js';
+import { superviseLanes } from '../lanes/supervise-lanes.js';
+import { observeProvider } from '../provider/preflight.js';
+import type { StateVisit } from '../report/project-report.js';
+import type { Report } from '../report/report-schema.js';
+import { emitReport } from '../report/write-report.js';
+import { Workspace } from './workspace.js';
+import { RouteOptionsSchema, type RouteOptions } from './route-options.js';
+
+export type { RouteOptions } from './route-options.js';
+
+export class RouteSetupError extends Error {}
+
+export interface RouteRun {
+  readonly actor: Actor<typeof routeMachine>;
+  // Resolves once the machine has finished, every lane process is gone and the report is written.
+  readonly done: Promise<RouteResult>;
+}
+
+export interface RouteResult {
+  readonly report: Report | null;
+  readonly reportFile: string | null;
+  readonly finalState: string;
+  readonly context: RouteContext;
+}
+
+function stateName(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+// Builds the route actor with every step's I/O provided, ready to start. The caller may inspect
+// it (the `inspect` option) before calling start().
+export async function createRouteActor(rawOptions: RouteOptions, inspect?: (event: InspectionEvent) => void): Promise<RouteRun> {
+  const options = RouteOptionsSchema.parse(rawOptions);
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const config = readEnvConfig(env);
+  const runId = nanoid(12);
+  const runDir = join(resolve(cwd, options.outDir), runId);
+  if (options.mode === 'run') {
+    try {
+      await mkdir(runDir, { recursive: true });
+    } catch (error) {
+      throw new RouteSetupError(`cannot create the run directory under --out (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  const workspace = await Workspace.create(options.keepWorkspace);
+  const redactor = createRedactor([...secretValuesFromEnv(env), ...(config.apiKey ? [config.apiKey] : [])]);
+  const abort = new AbortController();
+  let prepared: PreparedLane[] = [];
+  let supervision: Promise<LanesOutcome> | undefined;
+  const visits: StateVisit[] = [];
+  const startedAt = new Date().toISOString();
+
+  const machine = routeMachine.provide({
+    actors: {
+      loadDecision: fromPromise(async () =>
+        config.decisionFile?.trim()
+          ? loadDecisionFile(resolve(cwd, config.decisionFile))
+          : { ok: false as const, detail: `${ENV.decisionFile} is not set` },
+      ),
+      readConfig: fromPromise(async () => {
+        const { apiKey: _secret, ...visible } = config;
+        return visible;
+      }),
+      loadAdmission: fromPromise(async ({ input }: { input: { file: string } }) => loadAdmissionFile(resolve(cwd, input.file))),
+      preflightProvider: fromPromise(async ({ input }: { input: { baseUrl: string; model: string } }) =>
+        observeProvider(input.baseUrl.trim(), input.model, { apiKey: config.apiKey, timeoutMs: 5000 }),
+      ),
+      prepareLanes: fromPromise(async ({ input }: { input: { lane: LaneName; fixture: string; admission: NonNullable<RouteContext['admission']> } }) => {
+        const result = await prepareLanes({ workspace, lane: input.lane, fixtureName: input.fixture, admission: input.admission, config, parentEnv: env, cwd });
+        prepared = result.lanes;
+        return result.facts;
+      }),
+      superviseLanes: fromPromise(async ({ signal }) => {
+        signal.addEventListener('abort', () => abort.abort(), { once: true });
+        supervision = superviseLanes(prepared, { timeoutMs: options.timeoutMs, signal: abort.signal, redactor, artifactsDir: join(runDir, 'lanes') });
+        return supervision;
+      }),
+      emitReport: fromPromise(async ({ input }: { input: { context: RouteContext } }) => {
+        const { report, file } = await emitReport(
+          runDir,
+          { runId, context: input.context, finalState: 'report_emitted', visits: [...visits, { state: 'report_emitted', at: new Date().toISOString() }], startedAt, finishedAt: new Date().toISOString(), aborted: false },
+          redactor,
+        );
+        return { status: report.status, file, run_id: runId };
+      }),
+    },
+  });
+
+  const actor = createActor(machine, { input: { lane: options.lane, fixture: options.fixture, mode: options.mode }, ...(inspect ? { inspect } : {}) });
+  actor.subscribe((snapshot) => {
+    const state = stateName(snapshot.value);
+    if (visits.at(-1)?.state === state) return;
+    const visit = { state, at: new Date().toISOString() };
+    visits.push(visit);
+    options.onState?.(visit);
+  });
+  const onAbort = () => actor.send({ type: 'ABORT' });
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  const done = (async (): Promise<RouteResult> => {
+    try {
+      const context = await toPromise(actor);
+      const snapshot = actor.getSnapshot();
+      const finalState = stateName(snapshot.value);
+      if (supervision) await supervision.catch(() => undefined);
+      if (finalState === 'report_emitted') {
+        const file = context.report!.file;
+        return { report: JSON.parse(await readFile(file, 'utf8')) as Report, reportFile: file, finalState, context };
+      }
+      if (options.mode === 'validate' || finalState === 'report_failed') {
+        return { report: null, reportFile: null, finalState, context };
+      }
+      const { report, file } = await emitReport(
+        runDir,
+        { runId, context, finalState, visits, startedAt, finishedAt: new Date().toISOString(), aborted: finalState === 'aborted' },
+        redactor,
+      );
+      return { report, reportFile: file, finalState, context };
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+      abort.abort();
+      if (supervision) await supervision.catch(() => undefined);
+      await workspace.dispose();
+    }
+  })();
+  return { actor, done };
+}
+
+export async function runRoute(options: RouteOptions): Promise<RouteResult> {
+  const run = await createRouteActor(options);
+  run.actor.start();
+  return run.done;
+}
