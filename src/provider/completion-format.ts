@@ -3,7 +3,7 @@ import type { ScriptTurn } from './model-script.js';
 
 // OpenAI chat-completion wire shapes, as pi's `openai-completions` client reads them.
 
-export interface Usage {
+interface Usage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;

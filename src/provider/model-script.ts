@@ -34,6 +34,6 @@ const NO_SCRIPT_REPLY =
 // Past the end of a role's script the last turn is not repeated: a scripted model that kept
 // answering with tool calls would loop until Case's 600 s spawn timeout.
 export function scriptedTurn(script: ModelScript, role: string | undefined, turn: number): ScriptTurn {
-  const turns = role ? script.roles[role] : undefined;
+  const turns = role && Object.hasOwn(script.roles, role) ? script.roles[role] : undefined;
   return turns?.[turn] ?? { content: NO_SCRIPT_REPLY };
 }

@@ -1,9 +1,10 @@
-import { Agent as HttpAgent, createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import { Agent as HttpAgent, createServer, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { z } from 'zod';
 import { isLoopbackHost, parseBaseUrl } from './base-url.js';
 import { openJsonlAppender, readJsonl } from './jsonl-file.js';
 import { listenOnLoopback } from './loopback-server.js';
+import { endToEndHeaders, upstreamRequestHeaders } from './proxy-headers.js';
 import { allowedRoute, carriesLaneToken, checkCompletionBody, REFUSAL_STATUS, requestPath, type ProxyRoute, type RefusalReason } from './proxy-rules.js';
 import { readRequestBody } from './request-body.js';
 
@@ -59,34 +60,8 @@ export function readAudit(auditFile: string): Promise<AuditRecord[]> {
 const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
 const MAX_AUDITED_TEXT = 200;
 
-// Only what an OpenAI-compatible server needs: nothing the client sends (cookies, org ids,
-// other keys) reaches the upstream unless listed here; Authorization is set separately.
-const FORWARDED_REQUEST_HEADERS = ['content-type', 'accept', 'user-agent'] as const;
-
-const HOP_BY_HOP = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-]);
-
-function endToEndHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
-  const named = new Set(
-    String(headers.connection ?? '')
-      .split(',')
-      .map((name) => name.trim().toLowerCase()),
-  );
-  return Object.fromEntries(
-    Object.entries(headers).filter(([name]) => !HOP_BY_HOP.has(name) && !named.has(name)),
-  );
-}
-
-function isEventStream(contentType: unknown): boolean {
-  return typeof contentType === 'string' && contentType.toLowerCase().startsWith('text/event-stream');
+function isEventStream(contentType: string | undefined): boolean {
+  return contentType?.toLowerCase().startsWith('text/event-stream') === true;
 }
 
 interface Exchange {
@@ -114,34 +89,23 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
   const audit = await openJsonlAppender(opts.auditFile);
   const inFlight = new Set<Promise<void>>();
 
-  const send = (res: ServerResponse, exchange: Exchange, status: number, headers: OutgoingHttpHeaders, body: string): void => {
-    exchange.bytesOut += Buffer.byteLength(body);
-    res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-    res.end(body);
-  };
-
   const refuse = (res: ServerResponse, exchange: Exchange, reason: RefusalReason): void => {
     exchange.refused = reason;
     const body = JSON.stringify({
       error: { message: `refused by the case-local-route proxy: ${reason}`, type: 'case_local_route_refusal', code: reason, param: null },
     });
-    const headers: OutgoingHttpHeaders = reason === 'bad_token' ? { 'www-authenticate': 'Bearer' } : {};
+    const headers: OutgoingHttpHeaders = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+    if (reason === 'bad_token') headers['www-authenticate'] = 'Bearer';
     // A body refused unread (or too large) is not drained: the connection ends with the answer.
     if (reason === 'bad_token' || reason === 'path_not_allowed' || reason === 'body_too_large') {
       headers['connection'] = 'close';
     }
-    send(res, exchange, REFUSAL_STATUS[reason], headers, body);
+    exchange.bytesOut += Buffer.byteLength(body);
+    res.writeHead(REFUSAL_STATUS[reason], headers);
+    res.end(body);
   };
 
   const forward = (req: IncomingMessage, res: ServerResponse, exchange: Exchange, route: ProxyRoute, body: Buffer | null): void => {
-    const headers: OutgoingHttpHeaders = { 'accept-encoding': 'identity' };
-    for (const name of FORWARDED_REQUEST_HEADERS) {
-      const value = req.headers[name];
-      if (value !== undefined) headers[name] = value;
-    }
-    if (opts.upstreamApiKey) headers['authorization'] = `Bearer ${opts.upstreamApiKey}`;
-    if (body !== null) headers['content-length'] = body.length;
-
     let clientGone = false;
     let upstreamFailed = false;
     const upstreamRequest = (secure ? httpsRequest : httpRequest)({
@@ -149,7 +113,7 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
       port: upstream.port,
       method: req.method,
       path: `${upstream.prefix}${route.slice(route.indexOf(' ') + 1)}`,
-      headers,
+      headers: upstreamRequestHeaders(req.headers, opts.upstreamApiKey, body === null ? null : body.length),
       agent,
     });
     const dropUpstream = (): void => {
@@ -157,9 +121,9 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
       clientGone = true;
       upstreamRequest.destroy();
     };
-    res.once('close', dropUpstream);
-    res.on('error', dropUpstream);
-    upstreamRequest.on('error', () => {
+    // After the answer has started, an upstream failure can only cut the client off; the audit
+    // still names it.
+    const failUpstream = (): void => {
       if (clientGone) return;
       if (!res.headersSent) {
         refuse(res, exchange, 'upstream_error');
@@ -168,7 +132,10 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
       upstreamFailed = true;
       exchange.refused = 'upstream_error';
       res.destroy();
-    });
+    };
+    res.once('close', dropUpstream);
+    res.on('error', dropUpstream);
+    upstreamRequest.on('error', failUpstream);
     upstreamRequest.on('response', (upstreamResponse) => {
       if (clientGone) {
         upstreamResponse.destroy();
@@ -180,12 +147,7 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
       upstreamResponse.on('data', (chunk: Buffer) => {
         exchange.bytesOut += chunk.length;
       });
-      upstreamResponse.on('error', () => {
-        if (clientGone) return;
-        upstreamFailed = true;
-        exchange.refused = 'upstream_error';
-        res.destroy();
-      });
+      upstreamResponse.on('error', failUpstream);
       // pipe() writes each chunk as it arrives (no compression, no coalescing) and applies
       // backpressure from the client to the upstream.
       upstreamResponse.pipe(res);

@@ -99,7 +99,7 @@ async function handleCompletion(req: IncomingMessage, res: ServerResponse, scrip
 export async function startScriptedProvider(opts: ScriptedProviderOptions): Promise<ScriptedProvider> {
   let served = opts.model;
   const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    const path = (req.url ?? '').split('?', 1)[0] ?? '';
     const route = `${req.method ?? ''} ${path}`;
     if (route === 'GET /health') {
       sendJson(res, 200, { status: 'ok' });

@@ -61,6 +61,14 @@ export async function createRouteActor(rawOptions: RouteOptions, inspect?: (even
   let supervision: Promise<LanesOutcome> | undefined;
   const visits: StateVisit[] = [];
   const startedAt = new Date().toISOString();
+  // An invoked actor starts before subscribers see the state that invoked it, so a step that
+  // needs the visit list records its own state first; a repeat is ignored.
+  const recordVisit = (state: string) => {
+    if (visits.at(-1)?.state === state) return;
+    const visit = { state, at: new Date().toISOString() };
+    visits.push(visit);
+    options.onState?.(visit);
+  };
 
   const machine = routeMachine.provide({
     actors: {
@@ -88,6 +96,7 @@ export async function createRouteActor(rawOptions: RouteOptions, inspect?: (even
         return supervision;
       }),
       emitReport: fromPromise(async ({ input }: { input: { context: RouteContext } }) => {
+        recordVisit('stage2_complete');
         const { report, file } = await emitReport(
           runDir,
           { runId, context: input.context, finalState: 'report_emitted', visits: [...visits, { state: 'report_emitted', at: new Date().toISOString() }], startedAt, finishedAt: new Date().toISOString(), aborted: false },
@@ -99,13 +108,7 @@ export async function createRouteActor(rawOptions: RouteOptions, inspect?: (even
   });
 
   const actor = createActor(machine, { input: { lane: options.lane, fixture: options.fixture, mode: options.mode }, ...(inspect ? { inspect } : {}) });
-  actor.subscribe((snapshot) => {
-    const state = stateName(snapshot.value);
-    if (visits.at(-1)?.state === state) return;
-    const visit = { state, at: new Date().toISOString() };
-    visits.push(visit);
-    options.onState?.(visit);
-  });
+  actor.subscribe((snapshot) => recordVisit(stateName(snapshot.value)));
   const onAbort = () => actor.send({ type: 'ABORT' });
   options.signal?.addEventListener('abort', onAbort, { once: true });
 

@@ -3,7 +3,8 @@ import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readAudit, startRecordingProxy, type RecordingProxy, type RecordingProxyOptions } from '../../src/provider/recording-proxy.js';
-import { deadPort, makeTempDir, sendJson, startFakeServer, type FakeServer } from './helpers.js';
+import { startScriptedProvider } from '../../src/provider/scripted-provider.js';
+import { deadPort, makeTempDir, parseSse, sendJson, startFakeServer, type FakeServer } from './helpers.js';
 
 const ADMITTED = 'qwen3.6-35b-a3b';
 const LANE_TOKEN = 'lane-token-7f3c9a';
@@ -135,6 +136,47 @@ describe('recording proxy', () => {
     expect(upstream.seen).toEqual([]);
     await proxy?.close();
     expect(await readAudit(auditFile)).toEqual([expect.objectContaining({ status, refused: reason, model, streamed: false })]);
+  });
+
+  it('refuses a chunked body once it crosses the limit, without a Content-Length to go by', async () => {
+    const { port } = await startProxy({ maxBodyBytes: 1024 });
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const request = httpRequest(
+        { host: '127.0.0.1', port, method: 'POST', path: '/v1/chat/completions', headers: { authorization: `Bearer ${LANE_TOKEN}`, 'transfer-encoding': 'chunked' } },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode);
+        },
+      );
+      request.on('error', reject);
+      request.write('x'.repeat(800));
+      request.write('x'.repeat(800));
+    });
+    expect(status).toBe(413);
+    expect(upstream.seen).toEqual([]);
+    await proxy?.close();
+    const [record] = await readAudit(auditFile);
+    expect(record).toMatchObject({ status: 413, refused: 'body_too_large' });
+    expect(record?.bytes_in).toBeGreaterThan(1024);
+  });
+
+  it('carries a scripted provider stream end to end, intact', async () => {
+    const provider = await startScriptedProvider({ model: ADMITTED, script: { roles: { closer: [{ content: 'closed it' }] } } });
+    try {
+      const { url } = await startProxy({ upstream: provider.url });
+      const response = await post(url, { model: ADMITTED, messages: [{ role: 'system', content: '# Closer — x' }], stream: true, stream_options: { include_usage: true } });
+      const events = parseSse(await response.text());
+      expect(events.at(-1)).toBe('[DONE]');
+      const text = events
+        .slice(0, -1)
+        .map((data) => (JSON.parse(data) as { choices: { delta: { content?: string | null } }[] }).choices[0]?.delta.content ?? '')
+        .join('');
+      expect(text).toBe('closed it');
+      await proxy?.close();
+      expect(await readAudit(auditFile)).toEqual([expect.objectContaining({ status: 200, streamed: true, model: ADMITTED, refused: null })]);
+    } finally {
+      await provider.close();
+    }
   });
 
   it('forwards exactly the body it checked when the model key is duplicated', async () => {

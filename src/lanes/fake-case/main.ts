@@ -88,7 +88,12 @@ async function runAgent(agent: string, title: string, taskText: string, cwd: str
   return { status: 'failed', summary: 'turn limit reached' };
 }
 
+export const STARTED_MARKER = join('.case', 'fake-case.started');
+
 async function main(): Promise<void> {
+  // Written before anything else, so a test can prove that a blocked run never started Case.
+  mkdirSync(join(process.cwd(), '.case'), { recursive: true });
+  writeFileSync(join(process.cwd(), STARTED_MARKER), `${process.pid}\n`);
   const { positionals, values } = parseArgs({
     allowPositionals: true,
     options: { task: { type: 'string', short: 't' }, mode: { type: 'string', short: 'm' } },

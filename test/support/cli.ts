@@ -1,0 +1,82 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { execa } from 'execa';
+import { startScriptedProvider, type ScriptedProvider } from '../../src/provider/scripted-provider.js';
+import { ModelScriptSchema } from '../../src/provider/model-script.js';
+import { readFileSync } from 'node:fs';
+import type { Report } from '../../src/report/report-schema.js';
+
+export const ROOT = resolve(import.meta.dirname, '..', '..');
+export const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
+export const EXAMPLES = join(ROOT, 'examples');
+export const MODEL = 'qwen3.6-35b-a3b';
+
+export const SUM_BUG_SCRIPT = ModelScriptSchema.parse(
+  JSON.parse(readFileSync(join(EXAMPLES, 'fixtures', 'sum-bug', 'model-script.json'), 'utf8')),
+);
+
+export function startProvider(model = MODEL): Promise<ScriptedProvider> {
+  return startScriptedProvider({ model, script: SUM_BUG_SCRIPT });
+}
+
+// A sandbox per test: its own TMPDIR (so the run's temp workspace lands where the test can see
+// it), its own output directory, and the documented environment pointing at the examples.
+export interface Sandbox {
+  readonly dir: string;
+  readonly tmp: string;
+  readonly out: string;
+  env(overrides?: Record<string, string | undefined>): Record<string, string>;
+  cleanup(): Promise<void>;
+}
+
+export async function makeSandbox(baseUrl: string): Promise<Sandbox> {
+  const dir = await mkdtemp(join(tmpdir(), 'case-route-test-'));
+  const tmp = join(dir, 'tmp');
+  const out = join(dir, 'out');
+  await import('node:fs/promises').then((fs) => fs.mkdir(tmp, { recursive: true }));
+  return {
+    dir,
+    tmp,
+    out,
+    env(overrides = {}) {
+      const base: Record<string, string | undefined> = {
+        PATH: process.env.PATH,
+        TMPDIR: tmp,
+        CTO_HARNESS_CASE_DECISION_FILE: join(EXAMPLES, 'decision.json'),
+        CTO_HARNESS_CASE_MODEL_ADMISSION_FILE: join(EXAMPLES, 'admission.json'),
+        CTO_HARNESS_CASE_MODEL_PROVIDER: 'qwen-local',
+        CTO_HARNESS_CASE_MODEL: MODEL,
+        CTO_HARNESS_CASE_LOCAL_BASE_URL: baseUrl,
+        ...overrides,
+      };
+      return Object.fromEntries(Object.entries(base).filter((entry): entry is [string, string] => entry[1] !== undefined));
+    },
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+export interface CliResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export async function runCli(args: string[], env: Record<string, string>, cwd = ROOT): Promise<CliResult> {
+  const result = await execa(process.execPath, [CLI, ...args], { env, extendEnv: false, cwd, reject: false, stdin: 'ignore', timeout: 120_000 });
+  return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
+}
+
+export function parseReport(stdout: string): Report {
+  return JSON.parse(stdout) as Report;
+}
+
+// Every file below dir, as paths relative to it.
+export async function listTree(dir: string): Promise<string[]> {
+  try {
+    const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+    return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(dir.length + 1));
+  } catch {
+    return [];
+  }
+}
