@@ -69,6 +69,12 @@ export function noExternalFallbackConfigured(admission: Admission, decision: Dec
       return block('external_fallback_configured', `${source} names external model "${model}"`);
     }
   }
+  if (config.caseModelOverride?.trim()) {
+    return block(
+      'external_fallback_configured',
+      `${ENV.caseModelOverride} is set in the harness environment; Case would run anthropic/${config.caseModelOverride.trim()}`,
+    );
+  }
   const fields = [
     ...findFallbackFields(admission).map((field) => `admission field "${field}"`),
     ...findFallbackFields(decision).map((field) => `decision record field "${field}"`),

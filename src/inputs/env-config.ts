@@ -9,6 +9,9 @@ export const ENV = {
   baseUrl: 'CTO_HARNESS_CASE_LOCAL_BASE_URL',
   caseCommand: 'CTO_HARNESS_CASE_COMMAND',
   apiKey: 'CTO_HARNESS_CASE_LOCAL_API_KEY',
+  // Not ours: Case's own override. Read only so the fallback gate can refuse a harness
+  // environment that carries it.
+  caseModelOverride: 'CASE_MODEL_OVERRIDE',
 } as const;
 
 export type EnvKey = keyof typeof ENV;
@@ -23,6 +26,7 @@ export const EnvConfigSchema = z.object({
   baseUrl: optionalValue,
   caseCommand: optionalValue,
   apiKey: optionalValue,
+  caseModelOverride: optionalValue,
 });
 
 export type EnvConfig = z.infer<typeof EnvConfigSchema>;

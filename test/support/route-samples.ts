@@ -28,6 +28,7 @@ export const config = {
   model: 'qwen3.6-35b-a3b',
   baseUrl: 'http://127.0.0.1:8080',
   caseCommand: undefined,
+  caseModelOverride: undefined,
 };
 
 const preflightOk: PreflightObservation = {
