@@ -23,20 +23,44 @@ export function secretValuesFromEnv(env: NodeJS.ProcessEnv): string[] {
     .map(([, value]) => value as string);
 }
 
+// An absolute path of this machine is replaced by a label: artifacts name the workspace, the
+// checkout and the user's home relatively. Paths are not secrets and are not counted as such.
+export interface PathLabel {
+  readonly path: string;
+  readonly label: string;
+}
+
+export interface ScanResult {
+  readonly secret: boolean;
+  readonly path: boolean;
+}
+
 export interface Redactor {
   redact(text: string): string;
   readonly count: number;
-  // True when the text still holds something the redactor would remove: the pre-finish scan.
-  finds(text: string): boolean;
+  // What the text still holds that the redactor would remove: the pre-finish scan.
+  scan(text: string): ScanResult;
 }
 
-export function createRedactor(secretValues: readonly string[]): Redactor {
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+const MIN_PATH_LENGTH = 4;
+
+export function createRedactor(secretValues: readonly string[], paths: readonly PathLabel[] = []): Redactor {
   // Longest first, so a secret that contains another is removed whole.
   const values = [...new Set(secretValues.filter((v) => v.length >= MIN_SECRET_LENGTH))].sort((a, b) => b.length - a.length);
+  const pathPatterns = [...paths]
+    .map((p) => ({ path: p.path.replace(/\/+$/, ''), label: p.label }))
+    .filter((p) => p.path.length >= MIN_PATH_LENGTH)
+    .sort((a, b) => b.path.length - a.path.length)
+    .map((p) => ({ pattern: new RegExp(`${escapeRegExp(p.path)}(?![\\w.-])`, 'g'), label: p.label }));
   let count = 0;
   return {
     redact(text) {
       let out = text;
+      for (const { pattern, label } of pathPatterns) out = out.replace(pattern, label);
       for (const value of values) {
         const parts = out.split(value);
         count += parts.length - 1;
@@ -53,14 +77,17 @@ export function createRedactor(secretValues: readonly string[]): Redactor {
     get count() {
       return count;
     },
-    finds(text) {
-      if (values.some((value) => text.includes(value))) return true;
-      return SECRET_PATTERNS.some((pattern) => {
+    scan(text) {
+      const matches = (pattern: RegExp) => {
         pattern.lastIndex = 0;
         const hit = pattern.test(text);
         pattern.lastIndex = 0;
         return hit;
-      });
+      };
+      return {
+        secret: values.some((value) => text.includes(value)) || SECRET_PATTERNS.some(matches),
+        path: pathPatterns.some(({ pattern }) => matches(pattern)),
+      };
     },
   };
 }

@@ -29,6 +29,7 @@ export const FAIL_REASONS = {
   model_changed: 'the provider no longer serves the admitted model after the lane',
   baseline_failed: 'the same-run fake baseline did not pass',
   secret_detected: 'a secret value was found in an artifact',
+  path_exposed: 'an absolute path of this machine was found in an artifact',
   lane_error: 'a lane could not be supervised to its end',
 } as const;
 

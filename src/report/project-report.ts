@@ -20,7 +20,7 @@ export interface RunFacts {
   readonly finishedAt: string;
   readonly aborted: boolean;
   readonly redactionCount: number;
-  readonly secretFindings: readonly string[];
+  readonly artifactFindings: readonly FailFinding[];
 }
 
 function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
@@ -103,7 +103,7 @@ export function projectReport(facts: RunFacts): Report {
   const findings: FailFinding[] = started
     ? failFindings(context.lanes?.lanes ?? [], lanesFor(context.lane).length, context.lanes?.error)
     : [];
-  for (const finding of facts.secretFindings) findings.push({ reason: 'secret_detected', detail: finding });
+  findings.push(...facts.artifactFindings);
   const status: Report['status'] = facts.aborted
     ? 'aborted'
     : context.blocked

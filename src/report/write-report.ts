@@ -4,6 +4,9 @@ import { nanoid } from 'nanoid';
 import type { Redactor } from '../evidence/redact.js';
 import { projectReport, type RunFacts } from './project-report.js';
 import type { Report } from './report-schema.js';
+import type { FailFinding } from './verdict.js';
+
+type ArtifactFinding = FailFinding & { readonly reason: 'secret_detected' | 'path_exposed' };
 
 export const REPORT_FILE = 'report.json';
 
@@ -14,10 +17,13 @@ async function listFiles(dir: string): Promise<string[]> {
 
 // The last look before the verdict: every artifact of the run is read back and searched for
 // anything the redactor would remove. A hit means some writer bypassed redaction.
-export async function scanArtifacts(runDir: string, redactor: Redactor): Promise<string[]> {
-  const findings: string[] = [];
+export async function scanArtifacts(runDir: string, redactor: Redactor): Promise<ArtifactFinding[]> {
+  const findings: ArtifactFinding[] = [];
   for (const file of await listFiles(runDir)) {
-    if (redactor.finds(await readFile(file, 'utf8'))) findings.push(`${relative(runDir, file)} holds a secret`);
+    const found = redactor.scan(await readFile(file, 'utf8'));
+    const name = relative(runDir, file);
+    if (found.secret) findings.push({ reason: 'secret_detected', detail: `${name} holds a secret` });
+    if (found.path) findings.push({ reason: 'path_exposed', detail: `${name} holds an absolute path of this machine` });
   }
   return findings;
 }
@@ -36,11 +42,11 @@ async function writeAtomically(file: string, text: string): Promise<void> {
 // The only code that writes a report. Status is computed here from the facts, after the scan.
 export async function emitReport(
   runDir: string,
-  facts: Omit<RunFacts, 'secretFindings' | 'redactionCount'>,
+  facts: Omit<RunFacts, 'artifactFindings' | 'redactionCount'>,
   redactor: Redactor,
 ): Promise<{ report: Report; file: string }> {
-  const secretFindings = await scanArtifacts(runDir, redactor);
-  const draft = projectReport({ ...facts, secretFindings, redactionCount: redactor.count });
+  const artifactFindings = await scanArtifacts(runDir, redactor);
+  const draft = projectReport({ ...facts, artifactFindings, redactionCount: redactor.count });
   const text = redactor.redact(`${JSON.stringify(draft, null, 2)}\n`);
   const report = { ...(JSON.parse(text) as Report), redactions: { count: redactor.count } };
   const file = join(runDir, REPORT_FILE);

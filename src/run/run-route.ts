@@ -15,6 +15,8 @@ import type { StateVisit } from '../report/project-report.js';
 import type { Report } from '../report/report-schema.js';
 import { emitReport } from '../report/write-report.js';
 import { Workspace } from './workspace.js';
+import { PROJECT_ROOT } from '../paths.js';
+import { homedir } from 'node:os';
 import { RouteOptionsSchema, type RouteOptions } from './route-options.js';
 
 export type { RouteOptions } from './route-options.js';
@@ -55,7 +57,15 @@ export async function createRouteActor(rawOptions: RouteOptions, inspect?: (even
     }
   }
   const workspace = await Workspace.create(options.keepWorkspace);
-  const redactor = createRedactor([...secretValuesFromEnv(env), ...(config.apiKey ? [config.apiKey] : [])]);
+  const redactor = createRedactor(
+    [...secretValuesFromEnv(env), ...(config.apiKey ? [config.apiKey] : [])],
+    [
+      { path: workspace.dir, label: '<workspace>' },
+      { path: PROJECT_ROOT, label: '<case-local-route>' },
+      { path: cwd, label: '<cwd>' },
+      { path: env.HOME ?? homedir(), label: '~' },
+    ],
+  );
   const abort = new AbortController();
   let prepared: PreparedLane[] = [];
   let supervision: Promise<LanesOutcome> | undefined;
