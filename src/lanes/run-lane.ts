@@ -44,6 +44,11 @@ export async function runLane(lane: PreparedLane, options: RunLaneOptions): Prom
   for (const name of ['proxy-audit.jsonl', 'egress.jsonl', 'gh.jsonl']) {
     await copyRedacted(join(lane.dirs.logs, name), join(out, name), options.redactor);
   }
+  // The generated Case config goes with the evidence: the attestation digests what Case was told.
+  await mkdir(join(out, 'adapter'), { recursive: true });
+  await copyRedacted(join(lane.dirs.data, 'config.json'), join(out, 'adapter', 'config.json'), options.redactor);
+  await copyRedacted(join(lane.dirs.data, 'projects.json'), join(out, 'adapter', 'projects.json'), options.redactor);
+  await copyRedacted(join(lane.dirs.pi, 'models.json'), join(out, 'adapter', 'models.json'), options.redactor);
   const acceptance = options.signal.aborted
     ? { ran: false, passed: false, exit_code: null }
     : await runAcceptanceCheck(lane.dirs.repo, lane.fixture.manifest.acceptance, lane.env, ACCEPTANCE_TIMEOUT_MS);
