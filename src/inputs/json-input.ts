@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import jsonc from 'jsonc-parser';
 import type { z } from 'zod';
 
 export const MAX_INPUT_BYTES = 1024 * 1024;
+export const MAX_INPUT_DEPTH = 32;
 
 export type JsonInput<T> =
   | { readonly ok: true; readonly value: T; readonly sha256: string }
@@ -21,6 +23,37 @@ export function describeIssues(fileLabel: string, error: z.ZodError): string {
   return `${fileLabel}: field "${field}": ${issue.message}`;
 }
 
+// Iterative, so a hostile file nested a million levels deep cannot overflow the stack.
+function depthOf(value: unknown): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > MAX_INPUT_DEPTH) return deepest;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+// JSON.parse keeps the last of two equal keys, so `"admission_status":"rejected"` followed by
+// `"admission_status":"admitted"` would read as admitted. A record that says two things is refused.
+function findDuplicateKey(text: string): string | undefined {
+  const scopes: Array<Set<string>> = [];
+  let duplicate: string | undefined;
+  jsonc.visit(text, {
+    onObjectBegin: () => void scopes.push(new Set()),
+    onObjectEnd: () => void scopes.pop(),
+    onObjectProperty: (name) => {
+      const scope = scopes.at(-1);
+      if (scope?.has(name)) duplicate ??= name;
+      scope?.add(name);
+    },
+  });
+  return duplicate;
+}
+
 // Only the base name of a user's file is ever echoed: the full path may name their home.
 export async function readJsonInput<T>(path: string, schema: z.ZodType<T>): Promise<JsonInput<T>> {
   const label = basename(path);
@@ -34,11 +67,20 @@ export async function readJsonInput<T>(path: string, schema: z.ZodType<T>): Prom
   if (bytes.length > MAX_INPUT_BYTES) {
     return { ok: false, detail: `${label}: larger than ${MAX_INPUT_BYTES} bytes` };
   }
+  // A leading byte-order mark is what some editors write; it carries no meaning, so it is dropped.
+  const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(bytes.toString('utf8').replace(/^\uFEFF/, ''));
+    parsed = JSON.parse(text);
   } catch {
     return { ok: false, detail: `${label}: not valid JSON` };
+  }
+  if (depthOf(parsed) > MAX_INPUT_DEPTH) {
+    return { ok: false, detail: `${label}: nested deeper than ${MAX_INPUT_DEPTH} levels` };
+  }
+  const duplicate = findDuplicateKey(text);
+  if (duplicate !== undefined) {
+    return { ok: false, detail: `${label}: field "${duplicate}" appears twice` };
   }
   const result = schema.safeParse(parsed);
   if (!result.success) return { ok: false, detail: describeIssues(label, result.error) };

@@ -37,6 +37,8 @@ export interface LaneEvidence {
   readonly acceptance: { readonly ran: boolean; readonly passed: boolean; readonly exit_code: number | null };
   readonly pull_requests: number;
   readonly refused_gh_calls: number;
+  // Commits are out of reach of redaction, so the lane's whole git history is scanned instead.
+  readonly history_holds_secret: boolean;
   readonly served_after: { readonly checked: boolean; readonly still_served: boolean; readonly detail: string };
 }
 

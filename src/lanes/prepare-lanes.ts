@@ -17,6 +17,8 @@ import { startEgressDenyProxy } from '../provider/egress-proxy.js';
 import { startRecordingProxy } from '../provider/recording-proxy.js';
 import { startScriptedProvider } from '../provider/scripted-provider.js';
 import type { Workspace } from '../run/workspace.js';
+import type { Redactor } from '../evidence/redact.js';
+import type { TreeFile } from '../fixture/fixture-tree.js';
 import { resolveCaseCommand } from './case-command.js';
 import { lanesFor, type LaneName, type ModelMapping } from './lane-types.js';
 
@@ -44,6 +46,7 @@ export interface PrepareLanesArgs {
   readonly config: EnvConfig;
   readonly parentEnv: NodeJS.ProcessEnv;
   readonly cwd: string;
+  readonly redactor: Redactor;
 }
 
 const NOT_CHECKED: Check = { ok: false, detail: 'not checked: an earlier lane setup check failed' };
@@ -59,6 +62,11 @@ async function hashFile(path: string | undefined): Promise<string | null> {
   }
 }
 
+// A secret in a fixture would be copied into every lane's git history, out of reach of redaction.
+function firstSecretBearing(files: readonly TreeFile[], redactor: Redactor): string | undefined {
+  return files.find((file) => redactor.scan(file.bytes.toString('utf8')).secret)?.path;
+}
+
 // Sets up every lane before anything is started: fixture copy, proxies, generated Case config and
 // child environment, each read back. The machine then decides from the facts whether Case may run.
 export async function prepareLanes(args: PrepareLanesArgs): Promise<{ facts: LaneSetupFacts; lanes: PreparedLane[] }> {
@@ -69,6 +77,14 @@ export async function prepareLanes(args: PrepareLanesArgs): Promise<{ facts: Lan
     const detail = !loaded.ok ? loaded.detail : `fixture "${args.fixtureName}": ${tree && !tree.ok ? tree.detail : 'unreadable'}`;
     return {
       facts: { fixture: { ok: false, detail, name: args.fixtureName, tree_sha256: null }, caseCommand: NOT_CHECKED, adapter: NOT_CHECKED, admissionSha256: null },
+      lanes: [],
+    };
+  }
+  const leaking = firstSecretBearing(tree.files, args.redactor);
+  if (leaking) {
+    const detail = `fixture "${args.fixtureName}": ${leaking} holds a secret-shaped value; fixtures are artificial`;
+    return {
+      facts: { fixture: { ok: false, detail, name: args.fixtureName, tree_sha256: tree.sha256 }, caseCommand: NOT_CHECKED, adapter: NOT_CHECKED, admissionSha256: null },
       lanes: [],
     };
   }

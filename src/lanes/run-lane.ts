@@ -1,4 +1,5 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { execa } from 'execa';
 import { join } from 'node:path';
 import { parseSpawnLines, readGhCalls, readPipelineOutcome } from '../evidence/case-observations.js';
 import type { Redactor } from '../evidence/redact.js';
@@ -58,7 +59,9 @@ export async function runLane(lane: PreparedLane, options: RunLaneOptions): Prom
   const events = join(lane.dirs.repo, '.case', lane.slug, 'events');
   await mkdir(join(out, 'events'), { recursive: true });
   await copyEvents(events, join(out, 'events'), options.redactor);
+  const history = await execa('git', ['log', '-p', '--all'], { cwd: lane.dirs.repo, reject: false, stdin: 'ignore', env: lane.env, extendEnv: false });
   return {
+    history_holds_secret: history.exitCode !== 0 || options.redactor.scan(String(history.stdout)).secret,
     lane: lane.name,
     role: lane.role,
     fixture: { name: lane.fixture.name, tree_sha256: lane.treeSha256 },

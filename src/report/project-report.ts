@@ -51,6 +51,7 @@ function laneReport(lane: LaneEvidence): LaneReport {
     acceptance: lane.acceptance,
     pull_requests: lane.pull_requests,
     refused_gh_calls: lane.refused_gh_calls,
+    history_holds_secret: lane.history_holds_secret,
     served_after: lane.served_after,
     stage2: verdict.stage2,
     no_fallback: verdict.noFallback,

@@ -23,6 +23,7 @@ const LaneReportSchema = z.object({
   acceptance: z.object({ ran: z.boolean(), passed: z.boolean(), exit_code: z.number().nullable() }),
   pull_requests: z.number(),
   refused_gh_calls: z.number(),
+  history_holds_secret: z.boolean(),
   served_after: z.object({ checked: z.boolean(), still_served: z.boolean(), detail: z.string() }),
   stage2: z.object({ passed: z.boolean(), failures: z.array(z.string()) }),
   no_fallback: z.object({ verdict: z.boolean(), failures: z.array(z.string()) }),

@@ -60,6 +60,7 @@ export function failFindings(lanes: readonly LaneEvidence[], expectedLanes: numb
     if (lane.pipeline_outcome !== 'completed') findings.push({ reason: 'pipeline_not_completed', detail: `${name}: pipeline_end outcome ${lane.pipeline_outcome ?? 'missing'}` });
     if (!lane.acceptance.passed) findings.push({ reason: 'acceptance_failed', detail: `${name}: ${stage2.failures.filter((f) => f.startsWith('acceptance')).join('; ') || 'acceptance check failed'}` });
     if (!noFallback.verdict) findings.push({ reason: 'fallback_detected', detail: `${name}: ${noFallback.failures.join('; ')}` });
+    if (lane.history_holds_secret) findings.push({ reason: 'secret_detected', detail: `${name}: the workspace git history holds a secret (or could not be read)` });
     if (!lane.served_after.still_served) findings.push({ reason: 'model_changed', detail: `${name}: ${lane.served_after.detail}` });
     if (lane.role === 'baseline' && !(stage2.passed && noFallback.verdict)) {
       findings.push({ reason: 'baseline_failed', detail: 'the same-run fake baseline did not pass' });

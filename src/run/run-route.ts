@@ -96,7 +96,7 @@ export async function createRouteActor(rawOptions: RouteOptions, inspect?: (even
         observeProvider(input.baseUrl.trim(), input.model, { apiKey: config.apiKey, timeoutMs: 5000 }),
       ),
       prepareLanes: fromPromise(async ({ input }: { input: { lane: LaneName; fixture: string; admission: NonNullable<RouteContext['admission']> } }) => {
-        const result = await prepareLanes({ workspace, lane: input.lane, fixtureName: input.fixture, admission: input.admission, config, parentEnv: env, cwd });
+        const result = await prepareLanes({ workspace, lane: input.lane, fixtureName: input.fixture, admission: input.admission, config, parentEnv: env, cwd, redactor });
         prepared = result.lanes;
         return result.facts;
       }),
