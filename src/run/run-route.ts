@@ -124,9 +124,13 @@ export async function createRouteActor(rawOptions: RouteOptions, inspect?: (even
 
   const done = (async (): Promise<RouteResult> => {
     try {
-      const context = await toPromise(actor);
+      await toPromise(actor);
+      // A machine stopped from outside (actor.stop()) completes without output: it counts as an
+      // abort, and its context is still the record of how far it got.
       const snapshot = actor.getSnapshot();
-      const finalState = stateName(snapshot.value);
+      const context = snapshot.context;
+      const stopped = snapshot.status === 'stopped';
+      const finalState = stopped ? 'aborted' : stateName(snapshot.value);
       if (supervision) await supervision.catch(() => undefined);
       if (finalState === 'report_emitted') {
         const file = context.report!.file;
