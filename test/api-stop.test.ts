@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScriptedProvider } from '../src/provider/scripted-provider.js';
 import { createRouteActor } from '../src/run/run-route.js';
-import { listTree, makeSandbox, ROOT, startProvider } from './support/cli.js';
+import { isAlive, listTree, makeSandbox, ROOT, startProvider } from './support/cli.js';
 
 let provider: ScriptedProvider;
 beforeAll(async () => {
@@ -30,17 +30,7 @@ describe('stopping the route actor from a harness script', () => {
       expect(result.report?.status).toBe('aborted');
       expect(result.report?.case_process_started).toBe(true);
       const { case: casePid, grandchild } = JSON.parse(readFileSync(pids, 'utf8')) as { case: number; grandchild: number };
-      for (const pid of [casePid, grandchild]) {
-        const alive = (() => {
-          try {
-            process.kill(pid, 0);
-            return !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
-          } catch {
-            return false;
-          }
-        })();
-        expect(alive, `pid ${pid}`).toBe(false);
-      }
+      expect([isAlive(casePid), isAlive(grandchild)]).toEqual([false, false]);
       expect(await listTree(sandbox.tmp)).toEqual([]);
     } finally {
       if (previousTmp === undefined) delete process.env.TMPDIR;

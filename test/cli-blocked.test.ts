@@ -1,11 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScriptedProvider } from '../src/provider/scripted-provider.js';
-import { EXAMPLES, listTree, makeSandbox, MODEL, parseReport, runCli, startProvider, type Sandbox } from './support/cli.js';
+import { EXAMPLES, listTree, makeSandbox, parseReport, runCli, startProvider, type Sandbox } from './support/cli.js';
 
-const decision = JSON.parse(await import('node:fs').then((fs) => fs.readFileSync(join(EXAMPLES, 'decision.json'), 'utf8')));
-const admission = JSON.parse(await import('node:fs').then((fs) => fs.readFileSync(join(EXAMPLES, 'admission.json'), 'utf8')));
+const decision = JSON.parse(readFileSync(join(EXAMPLES, 'decision.json'), 'utf8'));
+const admission = JSON.parse(readFileSync(join(EXAMPLES, 'admission.json'), 'utf8'));
 
 let provider: ScriptedProvider;
 let otherModel: ScriptedProvider;
@@ -163,4 +164,3 @@ describe('case-route validate', () => {
   });
 });
 
-export { MODEL };

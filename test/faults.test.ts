@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScriptedProvider } from '../src/provider/scripted-provider.js';
 import type { Report } from '../src/report/report-schema.js';
-import { EXAMPLES, listTree, makeSandbox, parseReport, ROOT, runCli, startProvider, type Sandbox } from './support/cli.js';
+import { EXAMPLES, listTree, makeSandbox, parseReport, ROOT, runCli, startProvider, withSandbox } from './support/cli.js';
 
 let provider: ScriptedProvider;
 beforeAll(async () => {
@@ -14,15 +14,6 @@ beforeAll(async () => {
 afterAll(() => provider.close());
 
 const caseCommand = (script: string) => `${process.execPath} ${join(ROOT, 'test', 'cases', script)}`;
-
-async function withSandbox<T>(baseUrl: string, body: (sandbox: Sandbox) => Promise<T>): Promise<T> {
-  const sandbox = await makeSandbox(baseUrl);
-  try {
-    return await body(sandbox);
-  } finally {
-    await sandbox.cleanup();
-  }
-}
 
 // A loopback upstream in front of the scripted provider whose behaviour a test decides.
 async function withUpstream<T>(

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,7 +7,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScriptedProvider } from '../src/provider/scripted-provider.js';
 import type { Report } from '../src/report/report-schema.js';
-import { CLI, listTree, makeSandbox, MODEL, parseReport, ROOT, runCli, startProvider, type Sandbox } from './support/cli.js';
+import { CLI, isAlive, listTree, MODEL, parseReport, ROOT, runCli, startProvider, withSandbox, type Sandbox } from './support/cli.js';
 
 // The real lane, run with small scripts standing in for a Case that misbehaves in one way each.
 // Every one must end in a non-pass, with the evidence that caught it in the report.
@@ -36,31 +36,6 @@ function lane(report: Report, name: 'real' | 'fake') {
 function expectBaselinePassed(report: Report) {
   expect(report.baseline_comparison?.baseline_passed).toBe(true);
   expect(lane(report, 'fake').no_fallback.verdict).toBe(true);
-}
-
-// A killed process whose parent is gone may linger as a zombie until init reaps it; a zombie
-// runs nothing, so it counts as gone.
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-async function withSandbox<T>(baseUrl: string, body: (sandbox: Sandbox) => Promise<T>): Promise<T> {
-  const sandbox = await makeSandbox(baseUrl);
-  try {
-    return await body(sandbox);
-  } finally {
-    await sandbox.cleanup();
-  }
 }
 
 describe('real lane with a misbehaving Case', () => {

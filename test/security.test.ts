@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFixtureTree } from '../src/fixture/fixture-tree.js';
 import type { ScriptedProvider } from '../src/provider/scripted-provider.js';
-import { EXAMPLES, listTree, makeSandbox, parseReport, ROOT, runCli, startProvider, type Sandbox } from './support/cli.js';
+import { EXAMPLES, listTree, parseReport, ROOT, runCli, startProvider, withSandbox, type Sandbox } from './support/cli.js';
 import { withTempFixture } from './support/temp-fixture.js';
 
 let provider: ScriptedProvider;
@@ -42,18 +42,11 @@ function expectNoCanary(where: string, text: string) {
   for (const canary of ALL_CANARIES) expect(text.includes(canary), `${canary} in ${where}`).toBe(false);
 }
 
-async function withSandbox<T>(body: (sandbox: Sandbox) => Promise<T>): Promise<T> {
-  const sandbox = await makeSandbox(provider.url);
-  try {
-    return await body(sandbox);
-  } finally {
-    await sandbox.cleanup();
-  }
-}
+const withProviderSandbox = <T>(body: (sandbox: Sandbox) => Promise<T>) => withSandbox(provider.url, body);
 
 describe('secrets never leak', () => {
   it('no canary reaches an artifact, the workspace or its git history, a child, or the CLI output', () =>
-    withSandbox(async (sandbox) => {
+    withProviderSandbox(async (sandbox) => {
       const decision = JSON.parse(await readFile(join(EXAMPLES, 'decision.json'), 'utf8'));
       const admission = JSON.parse(await readFile(join(EXAMPLES, 'admission.json'), 'utf8'));
       const decisionFile = join(sandbox.dir, 'decision.json');
@@ -85,7 +78,7 @@ describe('secrets never leak', () => {
     withTempFixture(
       (repo) => writeFile(join(repo, 'settings.env'), `OPENAI_API_KEY=${FIXTURE_CANARY}\n`),
       (name) =>
-        withSandbox(async (sandbox) => {
+        withProviderSandbox(async (sandbox) => {
           const result = await runCli(['run', '--json', '--keep-workspace', '--fixture', name, '--out', sandbox.out], sandbox.env());
           expect(result.exitCode).toBe(2);
           const report = parseReport(result.stdout);
@@ -98,7 +91,7 @@ describe('secrets never leak', () => {
     ));
 
   it('a secret that reaches a lane log is redacted and counted', () =>
-    withSandbox(async (sandbox) => {
+    withProviderSandbox(async (sandbox) => {
       // The lane token is a secret the child legitimately holds; the env-recording Case prints
       // nothing, so plant a known secret in the child's stderr through a parent value it echoes.
       const result = await runCli(
@@ -117,7 +110,7 @@ describe('secrets never leak', () => {
 
 describe('no path of this machine in any artifact', () => {
   it('names the workspace, the checkout and the home relatively', () =>
-    withSandbox(async (sandbox) => {
+    withProviderSandbox(async (sandbox) => {
       const home = join(sandbox.dir, 'home');
       await mkdir(home);
       const result = await runCli(['run', '--lane', 'real', '--json', '--out', sandbox.out], sandbox.env({
@@ -145,7 +138,7 @@ describe('fixtures are artificial and copied', () => {
 
   it.each(broken)('a fixture with %s is refused with fixture_invalid', (_, change, detail) =>
     withTempFixture(change, (name) =>
-      withSandbox(async (sandbox) => {
+      withProviderSandbox(async (sandbox) => {
         const result = await runCli(['run', '--json', '--fixture', name, '--out', sandbox.out], sandbox.env());
         expect(result.exitCode).toBe(2);
         const report = parseReport(result.stdout);
@@ -156,7 +149,7 @@ describe('fixtures are artificial and copied', () => {
   );
 
   it.each(['../../etc', '/etc', 'sum-bug/../sum-bug', 'Sum-Bug', 'no-such-fixture'])('--fixture %s is refused: only names under examples/fixtures', (fixture) =>
-    withSandbox(async (sandbox) => {
+    withProviderSandbox(async (sandbox) => {
       const result = await runCli(['run', '--json', '--fixture', fixture, '--out', sandbox.out], sandbox.env());
       expect(result.exitCode).toBe(2);
       expect(parseReport(result.stdout).blocked_reason).toBe('fixture_invalid');
@@ -164,7 +157,7 @@ describe('fixtures are artificial and copied', () => {
   );
 
   it('the copy is a fresh git repository and the source is never modified', () =>
-    withSandbox(async (sandbox) => {
+    withProviderSandbox(async (sandbox) => {
       const source = join(EXAMPLES, 'fixtures', 'sum-bug', 'repo');
       const before = await readFixtureTree(source);
       const result = await runCli(['run', '--json', '--keep-workspace', '--out', sandbox.out], sandbox.env());

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
@@ -34,7 +34,7 @@ export async function makeSandbox(baseUrl: string): Promise<Sandbox> {
   const dir = await mkdtemp(join(tmpdir(), 'case-route-test-'));
   const tmp = join(dir, 'tmp');
   const out = join(dir, 'out');
-  await import('node:fs/promises').then((fs) => fs.mkdir(tmp, { recursive: true }));
+  await mkdir(tmp, { recursive: true });
   return {
     dir,
     tmp,
@@ -78,5 +78,30 @@ export async function listTree(dir: string): Promise<string[]> {
     return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(dir.length + 1));
   } catch {
     return [];
+  }
+}
+
+export async function withSandbox<T>(baseUrl: string, body: (sandbox: Sandbox) => Promise<T>): Promise<T> {
+  const sandbox = await makeSandbox(baseUrl);
+  try {
+    return await body(sandbox);
+  } finally {
+    await sandbox.cleanup();
+  }
+}
+
+// A killed process whose parent is gone may linger as a zombie until init reaps it; a zombie
+// runs nothing, so it counts as gone.
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
   }
 }
