@@ -134,7 +134,6 @@ export const ROUTE_STEPS = [
 
 type StepState = (typeof ROUTE_STEPS)[number]['state'];
 
-
 function gateStep<const TAction>(state: StepState, actions: TAction) {
   const step = ROUTE_STEPS.find((candidate) => candidate.state === state)!;
   return [
@@ -143,6 +142,7 @@ function gateStep<const TAction>(state: StepState, actions: TAction) {
       target: '#route.blocked',
       actions: { type: 'recordBlock' as const, params: { gate } },
     })),
+    // `validate` stops at the door: every gate has passed and Case is not started.
     ...(step.next === 'case_process_started'
       ? [{ guard: 'onlyValidating' as const, target: '#route.validated', actions }]
       : []),
