@@ -108,6 +108,16 @@ function outputOf(event: { type: string }): StepOutput {
   return (event as unknown as { output: StepOutput }).output;
 }
 
+// A record that was read and parsed stays in the context even when a gate refuses it: a blocked
+// report then says what the refused record said, and its digest.
+function recordsRead(event: { type: string }): Partial<RouteContext> {
+  const output = outputOf(event) as Loaded<Decision> | Loaded<Admission>;
+  if (!output || !('ok' in output) || !output.ok) return {};
+  if (event.type === 'xstate.done.actor.loadDecision') return { decision: output.value as Decision, decisionSha256: output.sha256 };
+  if (event.type === 'xstate.done.actor.loadAdmission') return { admission: output.value as Admission, admissionSha256: output.sha256 };
+  return {};
+}
+
 type GuardArgs = { context: RouteContext; event: { type: string } };
 
 const guards = Object.fromEntries(
@@ -173,13 +183,14 @@ export const routeMachine = setup({
   },
   guards: { ...guards, onlyValidating: ({ context }: { context: RouteContext }) => context.mode === 'validate' },
   actions: {
-    recordBlock: assign({
-      blocked: ({ context, event }, params: { gate: GateName }) => {
-        const result = gates[params.gate](context, outputOf(event));
-        return result.ok
+    recordBlock: assign(({ context, event }, params: { gate: GateName }) => {
+      const result = gates[params.gate](context, outputOf(event));
+      return {
+        ...recordsRead(event),
+        blocked: result.ok
           ? { gate: params.gate, reason: 'route_error' as const, detail: 'a guard failed but its gate passed' }
-          : { gate: params.gate, reason: result.reason, detail: result.detail };
-      },
+          : { gate: params.gate, reason: result.reason, detail: result.detail },
+      };
     }),
     recordStepFailure: assign({
       blocked: ({ event }) => ({

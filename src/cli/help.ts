@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { PROJECT_ROOT } from '../paths.js';
+import { GENERATOR } from '../report/generator.js';
 import { DEFAULT_FIXTURE, DEFAULT_OUT_DIR } from '../run/route-options.js';
 
-export const VERSION = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+export const VERSION = GENERATOR.version;
 
 const ENV_HELP = `Environment:
   CTO_HARNESS_CASE_DECISION_FILE         the CTO-WORK-020 decision record (JSON)
@@ -13,6 +11,7 @@ const ENV_HELP = `Environment:
   CTO_HARNESS_CASE_LOCAL_BASE_URL        the local OpenAI-compatible server, loopback only
   CTO_HARNESS_CASE_COMMAND               how to start Case (real lane), e.g. "ca"
   CTO_HARNESS_CASE_LOCAL_API_KEY         optional key for the local server; never given to Case
+  NO_COLOR                               set (non-empty) to turn colour off
 `;
 
 const EXITS = `Exit codes: 0 pass, 1 fail after start, 2 blocked, 64 usage error, 130 aborted by a signal.
@@ -26,31 +25,64 @@ Usage: case-route <command> [options]
 Commands:
   run        run the route: gates, then Case (fake or real lane), then the evidence report
   validate   run every pre-start gate; never starts Case
+  graph      print the route diagram, optionally with a run's path marked
+  schema     print the JSON Schema of the decision record, the admission file or the report
+  verify     check a run directory against its attestation
   provider   serve the scripted OpenAI-compatible local provider (for demos and tests)
 
-Options: --help on any command, --version, --debug (stack traces on errors)
+Options: --help (also after any command), --version, --debug (stack traces on errors)
+Progress goes to stderr; data (reports, diagrams, schemas) to stdout.
 
 ${ENV_HELP}
 ${EXITS}`,
-  run: `Usage: case-route run [--lane fake|real] [--fixture NAME] [--out DIR] [--json] [--timeout S] [--keep-workspace]
+  run: `Usage: case-route run [--lane fake|real] [--fixture NAME] [--out DIR] [--json] [--timeout S]
+                      [--keep-workspace] [--inspect] [--inspect-port N] [--inspect-delay S]
 
   --lane            fake (default): the bundled fake Case; real: CTO_HARNESS_CASE_COMMAND
                     plus the fake baseline in the same run
   --fixture NAME    an artificial fixture under examples/fixtures (default ${DEFAULT_FIXTURE})
-  --out DIR         where run directories go (default ${DEFAULT_OUT_DIR}); the report is
-                    DIR/<run_id>/report.json
+  --out DIR         where run directories go (default ${DEFAULT_OUT_DIR}); each run writes
+                    DIR/<run_id>/report.json, report.html, route.mmd and report.intoto.json
   --json            print the report on stdout
   --timeout S       per-lane timeout in seconds (default 1200)
   --keep-workspace  keep the temp workspace (fixture copies, generated Case config)
+  --inspect         serve the Stately inspector bridge and stream the run to it; prints the
+                    URL to open. The process still exits when the run ends.
+  --inspect-port N  the inspector's port (default: a free one); implies --inspect
+  --inspect-delay S wait S seconds after printing the URL before the run starts, so that a
+                    short run can be watched from its first state; implies --inspect
 
 Progress goes to stderr, one line per state. ${EXITS}
 ${ENV_HELP}`,
   validate: `Usage: case-route validate [--lane fake|real] [--fixture NAME] [--json]
 
 Runs every pre-start gate (decision, config, admission, provider preflight, fixture, Case command,
-generated adapter config) and stops before Case would start. Exit 0 ready, 2 blocked.
+generated adapter config) and stops before Case would start. Writes no report.
+Exit 0 ready, 2 blocked, 64 usage error.
 
 ${ENV_HELP}`,
+  graph: `Usage: case-route graph [--format mermaid|json] [--report FILE]
+
+Prints the route diagram, read from the machine definition: every state, every transition with
+its event and its guard (!name means the gate named name failed).
+  --format    mermaid (default, a stateDiagram-v2) or json
+  --report    a run's report.json (or its directory): marks the states the run visited, the
+              transitions it took and where it blocked
+Exit 0 printed, 1 the report cannot be read or is not a case-route report, 64 usage error.
+`,
+  schema: `Usage: case-route schema decision|admission|report
+
+Prints the JSON Schema (draft 2020-12) generated from the schema the code validates with.
+Copies are kept under schemas/ in the project. Exit 0 printed, 64 usage error.
+`,
+  verify: `Usage: case-route verify REPORT_DIR [--json]
+
+Recomputes the sha256 of every file in a run directory and compares it with the directory's
+report.intoto.json (an in-toto Statement v1): a changed, missing or unlisted file, or a
+predicate that disagrees with report.json, means the evidence is not intact.
+  --json      print the verdict as JSON on stdout
+Exit 0 intact, 1 not intact (or no attestation), 64 usage error.
+`,
   provider: `Usage: case-route provider --model ID [--port N] [--script FILE]
 
 Serves a scripted OpenAI-compatible model on 127.0.0.1 (/health, /v1/models,
@@ -58,3 +90,5 @@ Serves a scripted OpenAI-compatible model on 127.0.0.1 (/health, /v1/models,
 --script is a model script (see examples/fixtures/*/model-script.json).
 `,
 } as const;
+
+export type HelpTopic = keyof typeof HELP;

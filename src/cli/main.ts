@@ -1,130 +1,60 @@
 #!/usr/bin/env node
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { relative } from 'node:path';
-import { createRouteActor, RouteSetupError } from '../run/run-route.js';
-import { DEFAULT_FIXTURE, DEFAULT_OUT_DIR } from '../run/route-options.js';
-import { runProviderCommand } from '../provider/scripted-provider-main.js';
-import { EXIT, exitCodeFor } from './exit-codes.js';
-import { HELP, VERSION } from './help.js';
+import { UsageError } from './args.js';
+import { EXIT } from './exit-codes.js';
+import { HELP, VERSION, type HelpTopic } from './help.js';
+import { say } from './output.js';
 
-class UsageError extends Error {}
+type Command = (args: string[]) => Promise<number>;
 
-function parse<T extends ParseArgsConfig['options']>(args: string[], options: T) {
-  try {
-    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: false, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
-
-function say(line: string): void {
-  process.stderr.write(`case-route: ${line}\n`);
-}
-
-function positiveSeconds(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`${flag} takes a positive number of seconds, not "${value}"`);
-  return Math.round(seconds * 1000);
-}
-
-async function runCommand(args: string[], mode: 'run' | 'validate'): Promise<number> {
-  const { values } = parse(args, {
-    lane: { type: 'string' },
-    fixture: { type: 'string' },
-    out: { type: 'string' },
-    json: { type: 'boolean' },
-    timeout: { type: 'string' },
-    'keep-workspace': { type: 'boolean' },
-  });
-  if (values.help) {
-    process.stdout.write(HELP[mode]);
-    return EXIT.pass;
-  }
-  const lane = values.lane ?? 'fake';
-  if (lane !== 'fake' && lane !== 'real') throw new UsageError(`--lane is fake or real, not "${lane}"`);
-  const abort = new AbortController();
-  const onSignal = () => abort.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  try {
-    const run = await createRouteActor({
-      lane,
-      mode,
-      fixture: values.fixture ?? DEFAULT_FIXTURE,
-      outDir: values.out ?? DEFAULT_OUT_DIR,
-      timeoutMs: positiveSeconds(values.timeout as string | undefined, '--timeout'),
-      keepWorkspace: Boolean(values['keep-workspace']),
-      signal: abort.signal,
-      onState: (visit) => say(`state ${visit.state}`),
-    });
-    run.actor.start();
-    const result = await run.done;
-    if (mode === 'validate') {
-      const blocked = result.context.blocked;
-      const outcome = { status: blocked ? 'blocked' : result.finalState === 'validated' ? 'ready' : 'aborted', blocked_reason: blocked?.reason ?? null, blocked_detail: blocked?.detail ?? null };
-      if (values.json) process.stdout.write(`${JSON.stringify(outcome, null, 2)}\n`);
-      say(blocked ? `blocked: ${blocked.reason}: ${blocked.detail}` : `${outcome.status}: every pre-start gate passed; Case was not started`);
-      return blocked ? EXIT.blocked : outcome.status === 'ready' ? EXIT.pass : EXIT.aborted;
-    }
-    if (!result.report || !result.reportFile) {
-      say('the report could not be written');
-      return EXIT.fail;
-    }
-    const { report } = result;
-    if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-    const why = report.status === 'blocked' ? `: ${report.blocked_reason}: ${report.blocked_detail}` : report.status === 'fail' ? `: ${report.fail_reasons.map((f) => f.reason).join(', ')}` : '';
-    say(`${report.status}${why}`);
-    say(`report: ${relative(process.cwd(), result.reportFile)}`);
-    return exitCodeFor(report.status);
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
-}
-
-async function providerCommand(args: string[]): Promise<number> {
-  const { values } = parse(args, { model: { type: 'string' }, port: { type: 'string' }, script: { type: 'string' } });
-  if (values.help) {
-    process.stdout.write(HELP.provider);
-    return EXIT.pass;
-  }
-  if (!values.model) throw new UsageError('provider needs --model ID');
-  const port = values.port === undefined ? undefined : Number(values.port);
-  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new UsageError(`--port takes a port number, not "${values.port}"`);
-  return runProviderCommand({ model: values.model as string, port, scriptFile: values.script as string | undefined });
-}
-
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
-  run: (args) => runCommand(args, 'run'),
-  validate: (args) => runCommand(args, 'validate'),
-  provider: providerCommand,
+// Each command's module is loaded only when it runs, so --help, --version, graph and schema
+// never load the run driver, execa or the inspector.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  run: async () => {
+    const { runCommand } = await import('./commands/run.js');
+    return (args) => runCommand(args, 'run');
+  },
+  validate: async () => {
+    const { runCommand } = await import('./commands/run.js');
+    return (args) => runCommand(args, 'validate');
+  },
+  graph: async () => (await import('./commands/graph.js')).graphCommand,
+  schema: async () => (await import('./commands/schema.js')).schemaCommand,
+  verify: async () => (await import('./commands/verify.js')).verifyCommand,
+  provider: async () => (await import('./commands/provider.js')).providerCommand,
 };
 
+function isHelpTopic(name: string): name is HelpTopic {
+  return Object.hasOwn(HELP, name);
+}
+
 export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  const debug = rest.includes('--debug');
-  const args = rest.filter((arg) => arg !== '--debug');
+  const debug = argv.includes('--debug');
+  const [command, ...args] = argv.filter((arg) => arg !== '--debug');
   if (command === '--version' || command === '-v') {
     process.stdout.write(`${VERSION}\n`);
     return EXIT.pass;
   }
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+  if (command === undefined || command === '--help' || command === '-h') {
     process.stdout.write(HELP.main);
     return command === undefined ? EXIT.usage : EXIT.pass;
   }
-  const handler = COMMANDS[command];
+  if (command === 'help') {
+    const topic = args[0] ?? 'main';
+    process.stdout.write(isHelpTopic(topic) && topic !== 'main' ? HELP[topic] : HELP.main);
+    return EXIT.pass;
+  }
   try {
-    if (!handler) throw new UsageError(`unknown command "${command}"`);
-    return await handler(args);
+    const load = COMMANDS[command];
+    if (!load || !isHelpTopic(command)) throw new UsageError(`unknown command "${command}"`);
+    if (args.includes('--help') || args.includes('-h')) {
+      process.stdout.write(HELP[command]);
+      return EXIT.pass;
+    }
+    return await (await load())(args);
   } catch (error) {
     if (error instanceof UsageError) {
-      say(`${error.message} (see case-route --help)`);
+      say(`${error.message} (see case-route ${command && isHelpTopic(command) ? `${command} ` : ''}--help)`);
       return EXIT.usage;
-    }
-    if (error instanceof RouteSetupError) {
-      say(error.message);
-      return EXIT.fail;
     }
     say(debug ? String((error as Error).stack ?? error) : `error: ${(error as Error).message}`);
     return EXIT.fail;
@@ -132,3 +62,6 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 process.exitCode = await main(process.argv.slice(2));
+// The command is over. Anything still holding the event loop now (a browser left connected to
+// the inspector) must not keep the process alive; unref'd, this timer never delays a clean exit.
+setTimeout(() => process.exit(), 500).unref();

@@ -2,13 +2,14 @@ import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { nanoid } from 'nanoid';
 import type { Redactor } from '../evidence/redact.js';
+import { REPORT_JSON } from './artifact-names.js';
+import { writeCompanions } from './companions.js';
 import { projectReport, type RunFacts } from './project-report.js';
 import type { Report } from './report-schema.js';
 import type { FailFinding } from './verdict.js';
 
 type ArtifactFinding = FailFinding & { readonly reason: 'secret_detected' | 'path_exposed' };
 
-export const REPORT_FILE = 'report.json';
 
 async function listFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
@@ -49,7 +50,14 @@ export async function emitReport(
   const draft = projectReport({ ...facts, artifactFindings, redactionCount: redactor.count });
   const text = redactor.redact(`${JSON.stringify(draft, null, 2)}\n`);
   const report = { ...(JSON.parse(text) as Report), redactions: { count: redactor.count } };
-  const file = join(runDir, REPORT_FILE);
+  const file = join(runDir, REPORT_JSON);
   await writeAtomically(file, `${JSON.stringify(report, null, 2)}\n`);
+  try {
+    await writeCompanions(runDir, report);
+  } catch (error) {
+    // A report without its attestation could not be checked: the run has no report at all.
+    await rm(file, { force: true });
+    throw error;
+  }
   return { report, file };
 }

@@ -1,0 +1,107 @@
+import { relative, resolve } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { createRouteActor } from '../../run/run-route.js';
+import { DEFAULT_FIXTURE, DEFAULT_OUT_DIR } from '../../run/route-options.js';
+import { REPORT_HTML } from '../../report/artifact-names.js';
+import { parse, portNumber, positiveSeconds, UsageError } from '../args.js';
+import { EXIT, exitCodeFor } from '../exit-codes.js';
+import type { RouteInspector } from '../inspector.js';
+import { printData, say, verdictWord } from '../output.js';
+
+const COMMON = {
+  lane: { type: 'string' },
+  fixture: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+const RUN_ONLY = {
+  out: { type: 'string' },
+  timeout: { type: 'string' },
+  'keep-workspace': { type: 'boolean' },
+  inspect: { type: 'boolean' },
+  'inspect-port': { type: 'string' },
+  'inspect-delay': { type: 'string' },
+} as const;
+
+export async function runCommand(args: string[], mode: 'run' | 'validate'): Promise<number> {
+  // validate takes only the common flags, so `validate --inspect` is a usage error, not ignored.
+  const { values } = parse(args, mode === 'run' ? { ...COMMON, ...RUN_ONLY } : COMMON) as {
+    values: {
+      lane?: string;
+      fixture?: string;
+      json?: boolean;
+      out?: string;
+      timeout?: string;
+      'keep-workspace'?: boolean;
+      inspect?: boolean;
+      'inspect-port'?: string;
+      'inspect-delay'?: string;
+    };
+  };
+  const lane = values.lane ?? 'fake';
+  if (lane !== 'fake' && lane !== 'real') throw new UsageError(`--lane is fake or real, not "${lane}"`);
+  const timeoutMs = positiveSeconds(values.timeout, '--timeout');
+  const inspectPort = portNumber(values['inspect-port'], '--inspect-port');
+  const inspectDelayMs = positiveSeconds(values['inspect-delay'], '--inspect-delay');
+  const abort = new AbortController();
+  const onSignal = () => abort.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let inspector: RouteInspector | undefined;
+  try {
+    if (values.inspect || inspectPort !== undefined || inspectDelayMs !== undefined) {
+      const { startInspector } = await import('../inspector.js');
+      inspector = await startInspector(inspectPort, [{ path: resolve(values.out ?? DEFAULT_OUT_DIR), label: '<out>' }]);
+      say(`inspector: open ${inspector.url} in a browser to watch the run (the page embeds https://stately.ai/inspect)`);
+      // The bridge page connects once, when it loads: a run shorter than opening it can only be
+      // watched if it waits for the viewer.
+      if (inspectDelayMs !== undefined) {
+        say(`inspector: starting the run in ${inspectDelayMs / 1000} s`);
+        const started = await delay(inspectDelayMs, true, { signal: abort.signal }).catch(() => false);
+        if (!started) {
+          say(`${verdictWord(process.stderr, 'aborted')} before the run started`);
+          return EXIT.aborted;
+        }
+      }
+    }
+    const run = await createRouteActor(
+      {
+        lane,
+        mode,
+        fixture: values.fixture ?? DEFAULT_FIXTURE,
+        outDir: values.out ?? DEFAULT_OUT_DIR,
+        timeoutMs,
+        keepWorkspace: Boolean(values['keep-workspace']),
+        signal: abort.signal,
+        onState: (visit) => say(`state ${visit.state}`),
+      },
+      inspector?.inspect,
+    );
+    run.actor.start();
+    const result = await run.done;
+    if (mode === 'validate') {
+      const blocked = result.context.blocked;
+      const status = blocked ? 'blocked' : result.finalState === 'validated' ? 'ready' : 'aborted';
+      const outcome = { status, blocked_reason: blocked?.reason ?? null, blocked_detail: blocked?.detail ?? null };
+      if (values.json) printData(JSON.stringify(outcome, null, 2));
+      say(blocked ? `${verdictWord(process.stderr, 'blocked')}: ${blocked.reason}: ${blocked.detail}` : `${verdictWord(process.stderr, status)}: every pre-start gate passed; Case was not started`);
+      return blocked ? EXIT.blocked : status === 'ready' ? EXIT.pass : EXIT.aborted;
+    }
+    if (!result.report || !result.reportFile) {
+      say('the report could not be written');
+      return EXIT.fail;
+    }
+    const { report } = result;
+    if (values.json) printData(JSON.stringify(report, null, 2));
+    const why = report.status === 'blocked' ? `: ${report.blocked_reason}: ${report.blocked_detail}` : report.status === 'fail' ? `: ${report.fail_reasons.map((f) => f.reason).join(', ')}` : '';
+    say(`${verdictWord(process.stderr, report.status)}${why}`);
+    const reportPath = relative(process.cwd(), result.reportFile);
+    say(`report: ${reportPath}`);
+    say(`open: ${reportPath.replace(/report\.json$/, REPORT_HTML)}`);
+    return exitCodeFor(report.status);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await inspector?.stop();
+  }
+}

@@ -1,0 +1,201 @@
+import { BLOCK_REASONS, FAIL_REASONS } from '../gates/reasons.js';
+import { stoppedStates, toMermaid } from '../graph/render-graph.js';
+import { happyPath, routeGraph, type RouteGraph } from '../graph/route-graph.js';
+import { runPathOf, type RunPath } from '../graph/run-path.js';
+import { ATTESTATION, REPORT_JSON, ROUTE_DIAGRAM } from './artifact-names.js';
+import { GENERATOR } from './generator.js';
+import type { LaneReport, Report } from './report-schema.js';
+
+// Every value in a report can come from a user's file (a detail quoting a field, a model name),
+// so nothing reaches the page without passing through here.
+function esc(value: unknown): string {
+  return String(value ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function list(items: readonly string[], empty: string): string {
+  return items.length === 0 ? `<span class="muted">${esc(empty)}</span>` : `<ul>${items.map((item) => `<li>${esc(item)}</li>`).join('')}</ul>`;
+}
+
+function yesNo(ok: boolean, yes: string, no: string): string {
+  return `<span class="mark ${ok ? 'ok' : 'bad'}">${ok ? '✓' : '✗'} ${esc(ok ? yes : no)}</span>`;
+}
+
+const STATUS_LABEL: Record<Report['status'], string> = { pass: 'pass', fail: 'fail', blocked: 'blocked', aborted: 'aborted' };
+
+function headline(report: Report): string {
+  switch (report.status) {
+    case 'pass':
+      return `<p id="headline">Case ran Stage 2 on <code>${esc(report.case_model_provider)}</code> / <code>${esc(report.case_model)}</code> and the evidence shows no fallback.</p>`;
+    case 'blocked': {
+      const code = report.blocked_reason ?? 'route_error';
+      const meaning = BLOCK_REASONS[code as keyof typeof BLOCK_REASONS] ?? '';
+      return `<p id="blocked-reason"><strong>Blocked before Case started: <code>${esc(code)}</code></strong></p>
+<p id="blocked-detail">${esc(report.blocked_detail)}</p><p class="muted">${esc(meaning)}</p>`;
+    }
+    case 'fail':
+      return `<p id="headline"><strong>Case started and the run did not pass:</strong></p>
+<ul id="fail-reasons">${report.fail_reasons
+        .map((f) => `<li><code>${esc(f.reason)}</code>: ${esc(f.detail)} <span class="muted">(${esc(FAIL_REASONS[f.reason])})</span></li>`)
+        .join('')}</ul>`;
+    case 'aborted':
+      return `<p id="headline"><strong>Aborted by a signal</strong> in <code>${esc(report.final_state)}</code>; any started process was stopped.</p>`;
+  }
+}
+
+function routeSection(graph: RouteGraph, path: RunPath, report: Report): string {
+  const outcome = new Map(report.gates.map((g) => [g.gate, g.outcome]));
+  const visited = new Set(path.visited);
+  const stopped = new Set(stoppedStates(path));
+  const mark = (state: string) => (stopped.has(state) ? 'stopped' : visited.has(state) ? 'visited' : 'unreached');
+  const markText = (state: string) =>
+    ({ stopped: state === path.blocked?.state ? '✗ blocked here' : '✗ ended here, not a pass', visited: '✓ visited', unreached: '· not reached' })[mark(state)];
+  const main = happyPath(graph);
+  const steps = main.map((state) => {
+    const node = graph.states.find((s) => s.id === state);
+    const gates = graph.transitions.filter((t) => t.from === state && t.to === 'blocked' && t.guard?.startsWith('!')).map((t) => t.guard!.slice(1));
+    const gateItems = gates
+      .map((gate) => {
+        const result = outcome.get(gate) ?? 'not_reached';
+        return `<li class="gate ${esc(result)}"><code>${esc(gate)}</code> <span>${esc(result.replace('_', ' '))}</span></li>`;
+      })
+      .join('');
+    return `<li class="state ${mark(state)}" data-state="${esc(state)}"><div class="state-head"><code class="state-name">${esc(state)}</code> <span class="state-mark">${markText(state)}</span></div>
+${node?.invokes ? `<div class="muted">runs <code>${esc(node.invokes)}</code></div>` : ''}${gateItems ? `<ul class="gates">${gateItems}</ul>` : ''}</li>`;
+  });
+  const ends = graph.states
+    .filter((s) => s.final && !main.includes(s.id))
+    .map((s) => `<li class="state ${mark(s.id)}" data-state="${esc(s.id)}"><code class="state-name">${esc(s.id)}</code> <span class="state-mark">${markText(s.id)}</span></li>`)
+    .join('');
+  const blockedNote = path.blocked
+    ? `<p class="note">Blocked in <code>${esc(path.blocked.state)}</code> by ${path.blocked.gate ? `the gate <code>${esc(path.blocked.gate)}</code>` : 'a step that failed'} (<code>${esc(path.blocked.reason)}</code>).</p>`
+    : '';
+  return `<section id="route"><h2>Route</h2>
+<p class="muted">Drawn from the machine definition; the run's path is marked.</p>
+<ol class="route">${steps.join('')}</ol>
+<p class="muted">Other final states:</p><ul class="ends">${ends}</ul>${blockedNote}
+<details><summary>Mermaid source (also in <code>${esc(ROUTE_DIAGRAM)}</code>)</summary><pre>${esc(toMermaid(graph, path))}</pre></details></section>`;
+}
+
+function countList(counts: Record<string, number>): string[] {
+  return Object.entries(counts).map(([key, count]) => `${key}: ${count}`);
+}
+
+function spawnSummary(lane: LaneReport): string[] {
+  const counts: Record<string, number> = {};
+  for (const line of lane.spawn_lines) {
+    const key = `${line.provider ?? '(none)'}/${line.model ?? '(none)'}`;
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return countList(counts);
+}
+
+function lanesSection(report: Report): string {
+  if (report.lanes.length === 0) {
+    return `<section id="lanes"><h2>Lanes</h2><p class="muted">No lane ran: Case was not started.</p></section>`;
+  }
+  const rows: Array<[string, (lane: LaneReport) => string]> = [
+    ['model mapping', (l) => `<code>${esc(l.model_mapping.logical_provider)}</code> → <code>${esc(l.model_mapping.case_provider_key)}</code> / <code>${esc(l.model_mapping.model)}</code>`],
+    ['exit', (l) => esc(l.timed_out ? 'timed out' : l.exit_code ?? `signal ${l.signal ?? 'unknown'}`)],
+    ['duration', (l) => `${esc((l.duration_ms / 1000).toFixed(1))} s`],
+    ['requests by model', (l) => list(countList(l.requests_by_model), 'none')],
+    ['refused requests', (l) => list(l.rejected_requests.map((r) => `${r.reason}: ${r.model ?? '(no model)'} ${r.path} → ${r.status}`), 'none')],
+    ['egress attempts', (l) => list(l.egress_attempts.map((e) => `${e.host}:${e.port}`), 'none')],
+    ['spawn lines', (l) => list(spawnSummary(l), 'none')],
+    ['pipeline outcome', (l) => esc(l.pipeline_outcome ?? 'missing')],
+    ['acceptance check', (l) => (l.acceptance.ran ? yesNo(l.acceptance.passed, 'passed', `failed (exit ${l.acceptance.exit_code})`) : '<span class="mark bad">✗ did not run</span>')],
+    ['model still served after', (l) => yesNo(l.served_after.still_served, l.served_after.detail, l.served_after.detail)],
+    ['pull requests (stand-in)', (l) => esc(`${l.pull_requests} recorded, ${l.refused_gh_calls} other gh call(s) refused`)],
+    ['Stage 2', (l) => `${yesNo(l.stage2.passed, 'passed', 'failed')}${list(l.stage2.failures, '')}`],
+    ['no fallback', (l) => `${yesNo(l.no_fallback.verdict, 'proven', 'not proven')}${list(l.no_fallback.failures, '')}`],
+  ];
+  const head = report.lanes.map((l) => `<th scope="col">${esc(l.lane)} <span class="muted">(${esc(l.role)})</span></th>`).join('');
+  const body = rows.map(([name, cell]) => `<tr><th scope="row">${esc(name)}</th>${report.lanes.map((l) => `<td>${cell(l)}</td>`).join('')}</tr>`).join('\n');
+  const baseline = report.baseline_comparison
+    ? `<h3>Baseline comparison</h3><p>${yesNo(report.baseline_comparison.baseline_passed, 'the same-run fake baseline passed', 'the same-run fake baseline did not pass')}</p>${list(report.baseline_comparison.differences, 'no differences')}`
+    : '';
+  return `<section id="lanes"><h2>Lanes</h2><table class="lanes"><thead><tr><th></th>${head}</tr></thead><tbody>
+${body}</tbody></table>${baseline}</section>`;
+}
+
+function factsSection(report: Report): string {
+  const rows: Array<[string, string]> = [
+    ['decision record', report.decision_ref ? `${esc(report.decision_ref.work_id)} <code class="digest">sha256:${esc(report.decision_ref.sha256)}</code>` : '<span class="muted">not recorded</span>'],
+    ['decision status', esc(report.decision_status ?? '—')],
+    ['provider class', esc(report.provider_class ?? '—')],
+    ['admission file', report.admission_ref ? `<code class="digest">sha256:${esc(report.admission_ref.sha256)}</code>` : '<span class="muted">not recorded</span>'],
+    ['admitted provider / model', `<code>${esc(report.case_model_provider ?? '—')}</code> / <code>${esc(report.case_model ?? '—')}</code> (${esc(report.case_model_admission_status ?? '—')})`],
+    ['Case provider key', esc(report.case_provider_key ?? '—')],
+    ['local provider', report.preflight ? esc(`${report.preflight.reachable ? 'reachable' : 'unreachable'}, ${report.preflight.server_kind}, serving ${report.preflight.models_listed.join(', ') || 'nothing'}`) : '<span class="muted">not checked</span>'],
+    ['fixture', report.fixture ? `${esc(report.fixture.name)} <code class="digest">sha256:${esc(report.fixture.tree_sha256 ?? '—')}</code>` : '<span class="muted">not prepared</span>'],
+    ['redactions', esc(report.redactions.count)],
+  ];
+  return `<section id="facts"><h2>Inputs and observations</h2><table class="facts"><tbody>${rows.map(([k, v]) => `<tr><th scope="row">${esc(k)}</th><td>${v}</td></tr>`).join('')}</tbody></table></section>`;
+}
+
+function gatesSection(report: Report): string {
+  const rows = report.gates
+    .map((g) => `<tr class="gate ${esc(g.outcome)}"><td><code>${esc(g.gate)}</code></td><td>${esc(g.outcome.replace('_', ' '))}</td></tr>`)
+    .join('');
+  return `<section id="gates"><h2>Gates</h2><table class="gates-table"><thead><tr><th>gate</th><th>outcome</th></tr></thead><tbody>${rows}</tbody></table></section>`;
+}
+
+function noFallbackSection(report: Report): string {
+  return `<section id="no-fallback"><h2>No fallback</h2><p id="no-fallback-verdict">${yesNo(report.no_fallback.verdict, 'proven: only the admitted model was used', 'not proven')}</p>${list(report.no_fallback.evidence, 'no evidence')}</section>`;
+}
+
+const STYLE = `
+:root{--ok:#15803d;--ok-bg:#dcfce7;--bad:#b91c1c;--bad-bg:#fee2e2;--warn:#b45309;--warn-bg:#fef3c7;--muted:#6b7280;--line:#e5e7eb}
+*{box-sizing:border-box}body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#111827;background:#f9fafb}
+main{max-width:1100px;margin:0 auto;padding:24px}section{background:#fff;border:1px solid var(--line);border-radius:8px;padding:16px 20px;margin:16px 0}
+h1{font-size:20px;margin:0}h2{font-size:17px;margin:0 0 8px}h3{font-size:15px}code{font:13px ui-monospace,Menlo,Consolas,monospace}.digest{word-break:break-all}
+.muted{color:var(--muted)}table{border-collapse:collapse;width:100%}th,td{text-align:left;vertical-align:top;padding:6px 8px;border-top:1px solid var(--line)}
+thead th{border-top:0}td ul,ul.ends{margin:0;padding-left:18px}
+#summary{border-width:2px}#summary.pass{border-color:var(--ok)}#summary.fail{border-color:var(--bad)}#summary.blocked{border-color:var(--warn)}
+#status{display:inline-block;font-size:28px;font-weight:700;text-transform:uppercase;letter-spacing:.04em;padding:2px 14px;border-radius:6px;margin:8px 0}
+.pass #status{background:var(--ok-bg);color:var(--ok)}.fail #status{background:var(--bad-bg);color:var(--bad)}.blocked #status{background:var(--warn-bg);color:var(--warn)}.aborted #status{background:#e5e7eb;color:#374151}
+.mark.ok{color:var(--ok)}.mark.bad{color:var(--bad)}
+ol.route{list-style:none;padding:0;margin:0}ol.route>li{border-left:4px solid var(--line);padding:6px 12px;margin:0 0 6px}
+li.state.visited{border-color:var(--ok);background:#f0fdf4}li.state.stopped{border-color:var(--bad);background:var(--bad-bg)}li.state.unreached{color:var(--muted)}
+ul.ends li.state{display:inline-block;margin-right:12px;padding:2px 8px;border-radius:4px}
+ul.gates{list-style:none;padding:0;margin:4px 0 0;display:flex;flex-wrap:wrap;gap:6px}li.gate{padding:1px 8px;border-radius:12px;background:#f3f4f6}
+li.gate.passed{background:var(--ok-bg);color:var(--ok)}li.gate.blocked{background:var(--bad-bg);color:var(--bad);font-weight:700}
+tr.gate.blocked td{background:var(--bad-bg);font-weight:700}tr.gate.passed td:last-child{color:var(--ok)}tr.gate.not_reached td{color:var(--muted)}
+.note{font-weight:600;color:var(--bad)}pre{background:#f3f4f6;padding:8px;overflow:auto;font-size:12px}
+footer{color:var(--muted);font-size:13px;text-align:center;padding:8px}
+@media (prefers-color-scheme:dark){body{background:#111827;color:#e5e7eb}section{background:#1f2937;border-color:#374151}pre,li.gate{background:#374151}
+li.state.visited{background:#052e16}li.state.stopped{background:#450a0a}}
+`;
+
+// One file, readable offline: inline style, no script, and a policy that forbids loading anything.
+export function renderReportHtml(report: Report): string {
+  const graph = routeGraph();
+  const path = runPathOf(graph, report);
+  const status = STATUS_LABEL[report.status];
+  const duration = (Date.parse(report.finished_at) - Date.parse(report.started_at)) / 1000;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>case-route ${esc(status)}: run ${esc(report.run_id)}</title>
+<style>${STYLE}</style></head>
+<body><main>
+<section id="summary" class="${esc(status)}">
+<h1>case-route run <code>${esc(report.run_id)}</code></h1>
+<div id="status">${esc(status)}</div>
+${headline(report)}
+<p class="muted">${esc(report.lane)} lane · started ${esc(report.started_at)} · ${esc(Number.isFinite(duration) ? duration.toFixed(1) : '?')} s · final state <code>${esc(report.final_state)}</code> · Case process started: ${report.case_process_started ? 'yes' : 'no'}</p>
+</section>
+${routeSection(graph, path, report)}
+${gatesSection(report)}
+${lanesSection(report)}
+${noFallbackSection(report)}
+${factsSection(report)}
+<section id="files"><h2>Files</h2><ul>
+<li><a href="${esc(REPORT_JSON)}">${esc(REPORT_JSON)}</a>: the report (schema: <code>case-route schema report</code>)</li>
+<li><a href="${esc(ATTESTATION)}">${esc(ATTESTATION)}</a>: in-toto statement; check it with <code>case-route verify DIR</code></li>
+<li><a href="${esc(ROUTE_DIAGRAM)}">${esc(ROUTE_DIAGRAM)}</a>: the route diagram (Mermaid)</li>
+<li><code>lanes/</code>: each lane's logs, proxy audit, egress log and generated Case config</li></ul></section>
+<footer>${esc(GENERATOR.name)} ${esc(GENERATOR.version)} · report schema ${esc(report.schema_version)}</footer>
+</main></body></html>
+`;
+}

@@ -1,0 +1,61 @@
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ScriptedProvider } from '../src/provider/scripted-provider.js';
+import { ReportSchema } from '../src/report/report-schema.js';
+import { EXAMPLES, listTree, ROOT, startProvider, withSandbox, type Sandbox } from './support/cli.js';
+
+let provider: ScriptedProvider;
+beforeAll(async () => {
+  provider = await startProvider();
+});
+afterAll(() => provider.close());
+
+// The examples import 'case-local-route' by name, as a harness would: they run against the build.
+function runExample(name: string, args: string[], sandbox: Sandbox, env: Record<string, string | undefined> = {}) {
+  return execa(process.execPath, [join(EXAMPLES, name), ...args], { env: sandbox.env(env), extendEnv: false, cwd: ROOT, reject: false, stdin: 'ignore', timeout: 60_000 });
+}
+
+describe('the programmatic API, through the examples a harness author starts from', () => {
+  it('follow-transitions.mjs drives the machine and prints each transition with its event', () =>
+    withSandbox(provider.url, async (sandbox) => {
+      const result = await runExample('follow-transitions.mjs', [sandbox.out], sandbox);
+      expect(result.exitCode).toBe(0);
+      const lines = String(result.stdout).trim().split('\n');
+      expect(lines[0]).toBe('start in loading_decision');
+      expect(lines).toContain('provider_verified -> case_process_started  on xstate.done.actor.prepareLanes');
+      expect(lines).toContain('stage2_complete -> report_emitted  on xstate.done.actor.emitReport');
+      expect(lines.at(-1)).toMatch(/^pass: run \S+, no_fallback true$/);
+      expect((await listTree(sandbox.out)).filter((f) => f.endsWith('report.json'))).toHaveLength(1);
+    }));
+
+  it('follow-transitions.mjs reports a blocked run with its gate and exits 2', () =>
+    withSandbox(provider.url, async (sandbox) => {
+      const result = await runExample('follow-transitions.mjs', [sandbox.out], sandbox, { CTO_HARNESS_CASE_LOCAL_BASE_URL: 'http://10.0.0.8:8080/v1' });
+      expect(result.exitCode).toBe(2);
+      expect(result.stdout).toContain('decision_loaded -> blocked  on xstate.done.actor.readConfig');
+      expect(result.stdout).toContain('blocked by localAdapterIsLoopback: local_adapter_not_loopback');
+    }));
+
+  it('gates-precheck.mjs runs every pre-start gate, never starts Case, and blocks with a reason code', () =>
+    withSandbox(provider.url, async (sandbox) => {
+      const ready = await runExample('gates-precheck.mjs', [], sandbox);
+      expect(ready.exitCode).toBe(0);
+      expect(ready.stdout).toMatch(/^ready: all 17 pre-start gates passed \(loading_decision -> .* -> provider_verified -> validated\)$/);
+      expect(await listTree(sandbox.tmp)).toEqual([]);
+      const blocked = await runExample('gates-precheck.mjs', [], sandbox, { CTO_HARNESS_CASE_MODEL: 'claude-sonnet-4-6' });
+      expect(blocked.exitCode).toBe(2);
+      expect(blocked.stdout).toContain('blocked by admissionMatchesEnv: admission_mismatch');
+      expect(await listTree(sandbox.out)).toEqual([]);
+    }));
+
+  it('runRoute resolves with a valid report; bad options reject with a typed error before anything runs', () =>
+    withSandbox(provider.url, async (sandbox) => {
+      const { runRoute, RouteOptionsError } = await import('../src/index.js');
+      const report = await runRoute({ env: sandbox.env(), outDir: sandbox.out, cwd: sandbox.dir });
+      expect(ReportSchema.parse(report).status).toBe('pass');
+      await expect(runRoute({ lane: 'remote' as 'fake', outDir: sandbox.out })).rejects.toBeInstanceOf(RouteOptionsError);
+      await expect(runRoute({ timeoutMs: -1, outDir: sandbox.out })).rejects.toThrow(/^option timeoutMs: /);
+      expect((await listTree(sandbox.out)).filter((f) => f.endsWith('report.json'))).toHaveLength(1);
+    }));
+});

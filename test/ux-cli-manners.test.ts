@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, runCli, withSandbox } from './support/cli.js';
+import { admissionWith } from './support/ux-runs.js';
+
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const COMMANDS = ['run', 'validate', 'graph', 'schema', 'verify', 'provider'];
+const STACK_LINE = /\n\s+at /;
+const ANSI = '\u001b[';
+// The admission file blocks at config_checked, before the provider is ever asked: no server needed.
+const UNUSED_PROVIDER = 'http://127.0.0.1:9/v1';
+
+describe('case-route manners', () => {
+  it.each(COMMANDS)('%s --help prints its usage on stdout and exits 0', async (command) => {
+    const result = await runCli([command, '--help'], { PATH: process.env.PATH ?? '' });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(new RegExp(`^Usage: case-route ${command}`));
+    expect(result.stderr).toBe('');
+  });
+
+  it('lists every command in the main help, and help COMMAND is the same as COMMAND --help', async () => {
+    const main = await runCli(['--help'], {});
+    expect(main.exitCode).toBe(0);
+    for (const command of COMMANDS) expect(main.stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+    expect((await runCli(['help', 'verify'], {})).stdout).toBe((await runCli(['verify', '--help'], {})).stdout);
+  });
+
+  it('--version prints the package version and nothing else', async () => {
+    const result = await runCli(['--version'], {});
+    expect(result).toMatchObject({ exitCode: 0, stdout: VERSION, stderr: '' });
+  });
+
+  it('a usage error says what is wrong in one line, points at --help and exits 64', async () => {
+    for (const args of [['launch'], ['run', '--lane', 'fast'], ['graph', '--format', 'svg'], ['schema', 'config'], ['verify'], ['run', '--inspect-port', 'eighty']]) {
+      const result = await runCli(args, {});
+      expect(result.exitCode, args.join(' ')).toBe(64);
+      expect(result.stderr).toMatch(/^case-route: .+ \(see case-route .*--help\)$/);
+      expect(result.stdout).toBe('');
+    }
+  });
+
+  it('an unexpected error is one line without --debug, and a stack trace with it', async () => {
+    await withSandbox(UNUSED_PROVIDER, async (sandbox) => {
+      const notADirectory = join(sandbox.dir, 'file');
+      await writeFile(notADirectory, '');
+      const plain = await runCli(['run', '--out', join(notADirectory, 'runs')], sandbox.env());
+      expect(plain.exitCode).toBe(1);
+      expect(plain.stderr).toContain('cannot create the run directory under --out (ENOTDIR)');
+      expect(plain.stderr).not.toMatch(STACK_LINE);
+      const debug = await runCli(['run', '--out', join(notADirectory, 'runs'), '--debug'], sandbox.env());
+      expect(debug.exitCode).toBe(1);
+      expect(debug.stderr).toMatch(STACK_LINE);
+    });
+  });
+
+  it('progress goes to stderr and data to stdout', async () => {
+    await withSandbox(UNUSED_PROVIDER, async (sandbox) => {
+      const env = sandbox.env({ CTO_HARNESS_CASE_MODEL_ADMISSION_FILE: await admissionWith(sandbox, { admission_status: 'pending' }) });
+      const quiet = await runCli(['run', '--out', sandbox.out], env);
+      expect(quiet.exitCode).toBe(2);
+      expect(quiet.stdout).toBe('');
+      expect(quiet.stderr).toContain('case-route: state loading_decision');
+      const json = await runCli(['run', '--out', sandbox.out, '--json'], env);
+      expect(JSON.parse(json.stdout)).toMatchObject({ status: 'blocked', blocked_reason: 'admission_not_admitted' });
+      const graph = await runCli(['graph'], env);
+      expect(graph.stdout).toMatch(/^stateDiagram-v2/);
+      expect(graph.stderr).toBe('');
+    });
+  });
+
+  it('colours the verdict only when asked, and NO_COLOR always wins', async () => {
+    await withSandbox(UNUSED_PROVIDER, async (sandbox) => {
+      const admission = await admissionWith(sandbox, { admission_status: 'pending' });
+      const run = (extra: Record<string, string>) => runCli(['run', '--out', sandbox.out], sandbox.env({ CTO_HARNESS_CASE_MODEL_ADMISSION_FILE: admission, ...extra }));
+      // Not a terminal: plain text unless FORCE_COLOR says otherwise.
+      expect((await run({})).stderr).not.toContain(ANSI);
+      expect((await run({ FORCE_COLOR: '1' })).stderr).toContain(`${ANSI}33mblocked`);
+      const noColour = await run({ FORCE_COLOR: '1', NO_COLOR: '1' });
+      expect(noColour.stderr).toContain('case-route: blocked: admission_not_admitted');
+      expect(noColour.stderr).not.toContain(ANSI);
+    });
+  });
+});

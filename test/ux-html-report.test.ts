@@ -1,0 +1,100 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ScriptedProvider } from '../src/provider/scripted-provider.js';
+import { ROOT, startProvider, withSandbox } from './support/cli.js';
+import { openBrowser, screenshotPath, type Browser } from './support/ux-browser.js';
+import { admissionWith, decisionWith, runInSandbox } from './support/ux-runs.js';
+
+let provider: ScriptedProvider;
+let browser: Browser;
+beforeAll(async () => {
+  [provider, browser] = await Promise.all([startProvider(), openBrowser()]);
+});
+afterAll(async () => {
+  await Promise.all([provider?.close(), browser?.close()]);
+});
+
+// Opens a run's report.html from disk and records every request the page makes: a self-contained
+// page makes none beyond its own file.
+async function openReport(runDir: string): Promise<{ page: Page; requests: string[] }> {
+  const page = await browser.context.newPage();
+  const requests: string[] = [];
+  page.on('request', (request) => requests.push(request.url()));
+  const url = pathToFileURL(join(runDir, 'report.html')).href;
+  await page.goto(url);
+  return { page, requests: requests.filter((r) => r !== url) };
+}
+
+async function visibleText(page: Page, selector: string): Promise<string> {
+  const locator = page.locator(selector);
+  expect(await locator.isVisible(), `${selector} is visible`).toBe(true);
+  return (await locator.textContent()) ?? '';
+}
+
+describe('report.html in a real browser', () => {
+  it('shows a blocked run: the status, the reason and the gate where the route stopped', () =>
+    withSandbox(provider.url, async (sandbox) => {
+      const run = await runInSandbox(sandbox, { CTO_HARNESS_CASE_MODEL_ADMISSION_FILE: await admissionWith(sandbox, { admission_status: 'pending' }) });
+      expect(run.exitCode).toBe(2);
+      expect(run.stderr).toContain(`open: `);
+      const { page, requests } = await openReport(run.runDir);
+      try {
+        expect(await page.title()).toContain('blocked');
+        expect(await visibleText(page, '#status')).toBe('blocked');
+        expect(await visibleText(page, '#blocked-reason')).toContain('admission_not_admitted');
+        expect(await visibleText(page, '#blocked-detail')).toBe('admission_status is "pending"');
+        expect(await visibleText(page, 'li.state.stopped[data-state="config_checked"]')).toContain('blocked here');
+        expect(await visibleText(page, 'li.gate.blocked')).toContain('admissionIsAdmitted');
+        expect(await visibleText(page, '#lanes')).toContain('Case was not started');
+        expect(requests).toEqual([]);
+        await page.screenshot({ path: await screenshotPath('report-blocked.png'), fullPage: true });
+      } finally {
+        await page.close();
+      }
+    }));
+
+  it('shows a real-lane pass: both lanes side by side and the no-fallback evidence', () =>
+    withSandbox(provider.url, async (sandbox) => {
+      const caseCommand = `${process.execPath} ${join(ROOT, 'test', 'cases', 'well-behaved-case.mjs')}`;
+      const run = await runInSandbox(sandbox, { CTO_HARNESS_CASE_COMMAND: caseCommand }, ['--lane', 'real']);
+      expect(run.exitCode).toBe(0);
+      const { page, requests } = await openReport(run.runDir);
+      try {
+        expect(await visibleText(page, '#status')).toBe('pass');
+        const lanes = page.locator('table.lanes thead th');
+        expect(await lanes.allTextContents()).toEqual(['', 'real (primary)', 'fake (baseline)']);
+        const requestsRow = page.locator('table.lanes tr', { hasText: 'requests by model' });
+        expect(await requestsRow.locator('td').count()).toBe(2);
+        for (const cell of await requestsRow.locator('td').allTextContents()) expect(cell).toMatch(/^qwen3\.6-35b-a3b: \d+$/);
+        expect(await visibleText(page, '#no-fallback-verdict')).toContain('proven');
+        expect(await visibleText(page, '#no-fallback')).toContain('real lane:');
+        expect(await page.locator('li.state.visited').count()).toBeGreaterThanOrEqual(8);
+        expect(requests).toEqual([]);
+        await page.screenshot({ path: await screenshotPath('report-pass-real-lane.png'), fullPage: true });
+      } finally {
+        await page.close();
+      }
+    }));
+
+  it('shows text from a user file as text, never as markup', () =>
+    withSandbox(provider.url, async (sandbox) => {
+      const hostile = `<img src=x onerror="document.title='owned'"><script>document.title='owned'</script>`;
+      const run = await runInSandbox(sandbox, { CTO_HARNESS_CASE_DECISION_FILE: await decisionWith(sandbox, { decision_status: hostile }) });
+      expect(run.report.blocked_reason).toBe('decision_status_not_local_provider_required');
+      const html = await readFile(join(run.runDir, 'report.html'), 'utf8');
+      expect(html).not.toContain('<img');
+      expect(html).not.toContain('<script');
+      const { page, requests } = await openReport(run.runDir);
+      try {
+        expect(await visibleText(page, '#blocked-detail')).toContain(hostile);
+        expect(await page.locator('img, script').count()).toBe(0);
+        expect(await page.title()).not.toBe('owned');
+        expect(requests).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    }));
+});

@@ -1,0 +1,106 @@
+import { createInterface } from 'node:readline';
+import { execa, type ResultPromise } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ScriptedProvider } from '../src/provider/scripted-provider.js';
+import { CLI, listTree, ROOT, startProvider, withSandbox } from './support/cli.js';
+import { openBrowser } from './support/ux-browser.js';
+
+// A run should be over within this long of writing its report, browser or no browser.
+const EXIT_AFTER_REPORT_MS = 3000;
+
+let provider: ScriptedProvider;
+beforeAll(async () => {
+  provider = await startProvider();
+});
+afterAll(() => provider.close());
+
+interface Watched {
+  readonly child: ResultPromise;
+  // Resolves with the inspector's URL as soon as the CLI prints it.
+  readonly url: Promise<string>;
+  readonly lines: Array<{ at: number; line: string }>;
+}
+
+function startRun(args: string[], env: Record<string, string>): Watched {
+  const child = execa(process.execPath, [CLI, 'run', '--inspect', ...args], { env, extendEnv: false, cwd: ROOT, reject: false, stdin: 'ignore', timeout: 60_000 });
+  const lines: Watched['lines'] = [];
+  const url = new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stderr! }).on('line', (line) => {
+      lines.push({ at: Date.now(), line });
+      const found = /inspector: open (http:\/\/127\.0\.0\.1:\d+) /.exec(line);
+      if (found) resolve(found[1]!);
+    });
+    child.then(() => reject(new Error(`the run ended without printing the inspector URL:\n${lines.map((l) => l.line).join('\n')}`)), reject);
+  });
+  url.catch(() => undefined);
+  return { child, url, lines };
+}
+
+async function exitAfterReport(watched: Watched): Promise<{ exitCode: number | undefined; afterReportMs: number }> {
+  const result = await watched.child;
+  const exitedAt = Date.now();
+  const report = watched.lines.find((l) => l.line.startsWith('case-route: report: '));
+  if (!report) throw new Error(`no report line:\n${watched.lines.map((l) => l.line).join('\n')}`);
+  return { exitCode: result.exitCode, afterReportMs: exitedAt - report.at };
+}
+
+describe('case-route run --inspect', () => {
+  it('prints the URL to open and exits by itself right after the report when no browser came', () =>
+    withSandbox(provider.url, async (sandbox) => {
+      const watched = startRun(['--out', sandbox.out], sandbox.env());
+      expect(await watched.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const { exitCode, afterReportMs } = await exitAfterReport(watched);
+      expect(exitCode).toBe(0);
+      expect(afterReportMs).toBeLessThan(EXIT_AFTER_REPORT_MS);
+    }));
+
+  it('refuses a port that is taken, before the run starts', () =>
+    withSandbox(provider.url, async (sandbox) => {
+      const result = await execa(process.execPath, [CLI, 'run', '--inspect-port', String(provider.port), '--out', sandbox.out], { env: sandbox.env(), extendEnv: false, reject: false, stdin: 'ignore' });
+      expect(result.exitCode).toBe(64);
+      expect(result.stderr).toContain(`--inspect-port ${provider.port} is in use`);
+      expect(result.stderr).not.toContain('state loading_decision');
+    }));
+
+  it('streams the run live to a connected browser, then exits by itself with the browser still there', () =>
+    withSandbox(provider.url, async (sandbox) => {
+      const browser = await openBrowser();
+      try {
+        // The delay is the viewer's time to open the page before the (sub-second) fake run starts.
+        const watched = startRun(['--inspect-delay', '2', '--out', sandbox.out], sandbox.env());
+        const page = await browser.context.newPage();
+        await page.goto(await watched.url, { waitUntil: 'domcontentloaded' });
+        // The bridge page queues what the WebSocket brings until the embedded Stately UI (not
+        // reachable offline) says it is ready: that queue is what a viewer is shown. `buffer` is a
+        // top-level const of the page's script, reachable only by name.
+        await page.waitForFunction("buffer.some((e) => e.type === '@xstate.snapshot' && e.snapshot && e.snapshot.value === 'report_emitted')", undefined, {
+          timeout: 15_000,
+        });
+        const firstState = watched.lines.find((l) => l.line === 'case-route: state loading_decision');
+        const urlLine = watched.lines.find((l) => l.line.includes('inspector: open'));
+        expect(firstState!.at - urlLine!.at).toBeGreaterThanOrEqual(1900);
+        const { exitCode, afterReportMs } = await exitAfterReport(watched);
+        expect(exitCode).toBe(0);
+        expect(afterReportMs).toBeLessThan(EXIT_AFTER_REPORT_MS);
+        const received = (await page.evaluate('JSON.stringify(buffer)')) as string;
+        expect(received).toContain('"@xstate.actor"');
+        for (const state of ['loading_decision', 'provider_verified', 'case_process_started', 'stage2_complete']) expect(received).toContain(`"value":"${state}"`);
+        // What leaves the process is redacted like an artifact: no path of this machine.
+        expect(received).not.toContain(sandbox.dir);
+        expect(received).not.toContain(ROOT);
+      } finally {
+        await browser.close();
+      }
+    }));
+
+  it('stops waiting on SIGINT: exit 130, nothing started, no report', () =>
+    withSandbox(provider.url, async (sandbox) => {
+      const watched = startRun(['--inspect-delay', '30', '--out', sandbox.out], sandbox.env());
+      await watched.url;
+      watched.child.kill('SIGINT');
+      const result = await watched.child;
+      expect(result.exitCode).toBe(130);
+      expect(watched.lines.map((l) => l.line)).toContain('case-route: aborted before the run started');
+      expect(await listTree(sandbox.out)).toEqual([]);
+    }));
+});
