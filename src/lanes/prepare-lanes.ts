@@ -96,62 +96,17 @@ export async function prepareLanes(args: PrepareLanesArgs): Promise<{ facts: Lan
     return { facts: { fixture: fixtureFacts, caseCommand: { ok: false, detail: real.detail }, adapter: NOT_CHECKED, admissionSha256: null }, lanes: [] };
   }
 
-  const lanes: PreparedLane[] = [];
-  const adapterProblems: string[] = [];
-  for (const name of lanesFor(args.lane)) {
-    const role = name === args.lane ? 'primary' : 'baseline';
-    const dirs = await makeLaneDirs(join(workspace.dir, 'lanes', name));
-    await copyFixtureInto(dirs.repo, tree.files);
-    let upstream = config.baseUrl!.trim();
-    let upstreamApiKey = config.apiKey || undefined;
-    if (role === 'baseline') {
-      // The baseline measures the harness, not the model: its own scripted provider on loopback.
-      const provider = await startScriptedProvider({ model: admission.model, script: fixture.script });
-      workspace.defer(() => provider.close());
-      upstream = provider.url;
-      upstreamApiKey = undefined;
-    }
-    const laneToken = `case-route-lane-${nanoid(32)}`;
-    const auditFile = join(dirs.logs, 'proxy-audit.jsonl');
-    const egressFile = join(dirs.logs, 'egress.jsonl');
-    const egress = await startEgressDenyProxy({ logFile: egressFile });
-    workspace.defer(() => egress.close());
-    const proxy = await startRecordingProxy({ upstream, admittedModel: admission.model, laneToken, upstreamApiKey, auditFile });
-    workspace.defer(() => proxy.close());
-    const env = buildChildEnv(args.parentEnv, { dirs, laneToken, recordingProxyPort: proxy.port, egressProxyUrl: egress.url });
-    const caseArgv = name === 'real' && real ? real.argv : FAKE_CASE_ARGV;
-    const slug = `${fixture.name}-stage2`;
-    const spec = {
-      dirs,
-      model: admission.model,
-      proxyBaseUrl: proxy.url,
-      repoName: fixture.name,
-      slug,
-      branch: WORK_BRANCH,
-      taskText: fixture.taskText,
-      testCommand: fixture.manifest.acceptance.join(' '),
-      ghStandin: { node: process.execPath, script: join(DIST_SRC, 'adapter', 'gh-standin.js') },
-      caseCommand: caseArgv,
-    };
-    await writeAdapter(spec);
-    const check = await checkAdapter(spec, env, laneToken);
-    if (!check.ok) adapterProblems.push(`${name} lane: ${check.detail}`);
-    lanes.push({
-      name,
-      role,
-      dirs,
-      env,
-      argv: [...caseArgv, 'run', '--task', taskFile(spec), '--mode', 'unattended'],
-      slug,
-      upstream,
-      upstreamApiKey,
-      fixture,
-      treeSha256: tree.sha256,
-      mapping: { logical_provider: admission.provider, case_provider_key: CASE_PROVIDER_KEY, model: admission.model },
-      auditFile,
-      egressFile,
-    });
-  }
+  // Lanes are independent (own fixture copy, proxies, config), so they are prepared side by side.
+  // Every lane settles before a failure is thrown, so nothing registers for cleanup after it ran.
+  const settled = await Promise.allSettled(
+    lanesFor(args.lane).map((name) => prepareLane(name, args, fixture, tree.files, tree.sha256, real?.argv ?? FAKE_CASE_ARGV)),
+  );
+  const prepared = settled.map((result) => {
+    if (result.status === 'rejected') throw result.reason;
+    return result.value;
+  });
+  const lanes = prepared.map((p) => p.lane);
+  const adapterProblems = prepared.flatMap((p) => (p.check.ok ? [] : [`${p.lane.name} lane: ${p.check.detail}`]));
   const facts: LaneSetupFacts = {
     fixture: fixtureFacts,
     caseCommand: real ? { ok: real.ok, detail: real.detail } : { ok: true, detail: 'the fake lane runs the bundled fake Case' },
@@ -159,4 +114,67 @@ export async function prepareLanes(args: PrepareLanesArgs): Promise<{ facts: Lan
     admissionSha256: await hashFile(config.admissionFile),
   };
   return { facts, lanes };
+}
+
+async function prepareLane(
+  name: LaneName,
+  args: PrepareLanesArgs,
+  fixture: Fixture,
+  files: readonly TreeFile[],
+  treeSha256: string,
+  realArgv: readonly string[],
+): Promise<{ lane: PreparedLane; check: Check }> {
+  const { workspace, admission, config } = args;
+  const role = name === args.lane ? 'primary' : 'baseline';
+  const dirs = await makeLaneDirs(join(workspace.dir, 'lanes', name));
+  await copyFixtureInto(dirs.repo, files);
+  let upstream = config.baseUrl!.trim();
+  let upstreamApiKey = config.apiKey || undefined;
+  if (role === 'baseline') {
+    // The baseline measures the harness, not the model: its own scripted provider on loopback.
+    const provider = await startScriptedProvider({ model: admission.model, script: fixture.script });
+    workspace.defer(() => provider.close());
+    upstream = provider.url;
+    upstreamApiKey = undefined;
+  }
+  const laneToken = `case-route-lane-${nanoid(32)}`;
+  const auditFile = join(dirs.logs, 'proxy-audit.jsonl');
+  const egressFile = join(dirs.logs, 'egress.jsonl');
+  const egress = await startEgressDenyProxy({ logFile: egressFile });
+  workspace.defer(() => egress.close());
+  const proxy = await startRecordingProxy({ upstream, admittedModel: admission.model, laneToken, upstreamApiKey, auditFile });
+  workspace.defer(() => proxy.close());
+  const env = buildChildEnv(args.parentEnv, { dirs, laneToken, recordingProxyPort: proxy.port, egressProxyUrl: egress.url });
+  const caseArgv = name === 'real' ? realArgv : FAKE_CASE_ARGV;
+  const slug = `${fixture.name}-stage2`;
+  const spec = {
+    dirs,
+    model: admission.model,
+    proxyBaseUrl: proxy.url,
+    repoName: fixture.name,
+    slug,
+    branch: WORK_BRANCH,
+    taskText: fixture.taskText,
+    testCommand: fixture.manifest.acceptance.join(' '),
+    ghStandin: { node: process.execPath, script: join(DIST_SRC, 'adapter', 'gh-standin.js') },
+    caseCommand: caseArgv,
+  };
+  await writeAdapter(spec);
+  const check = await checkAdapter(spec, env, laneToken);
+  const lane: PreparedLane = {
+    name,
+    role,
+    dirs,
+    env,
+    argv: [...caseArgv, 'run', '--task', taskFile(spec), '--mode', 'unattended'],
+    slug,
+    upstream,
+    upstreamApiKey,
+    fixture,
+    treeSha256,
+    mapping: { logical_provider: admission.provider, case_provider_key: CASE_PROVIDER_KEY, model: admission.model },
+    auditFile,
+    egressFile,
+  };
+  return { lane, check };
 }

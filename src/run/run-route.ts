@@ -8,12 +8,12 @@ import { loadAdmissionFile } from '../inputs/admission.js';
 import { loadDecisionFile } from '../inputs/decision.js';
 import { ENV, readEnvConfig } from '../inputs/env-config.js';
 import type { LaneName, LanesOutcome } from '../lanes/lane-types.js';
-import { prepareLanes, type PreparedLane } from '../lanes/prepare-lanes.js';
-import { superviseLanes } from '../lanes/supervise-lanes.js';
+import type { PreparedLane } from '../lanes/prepare-lanes.js';
 import { observeProvider } from '../provider/preflight.js';
 import type { StateVisit } from '../report/project-report.js';
 import type { Report } from '../report/report-schema.js';
-import { emitReport } from '../report/write-report.js';
+import type { RunFacts } from '../report/project-report.js';
+import type { Redactor } from '../evidence/redact.js';
 import { Workspace } from './workspace.js';
 import { PROJECT_ROOT } from '../paths.js';
 import { homedir } from 'node:os';
@@ -22,6 +22,13 @@ import { RouteOptionsSchema, type RouteOptions } from './route-options.js';
 export type { RouteOptions } from './route-options.js';
 
 export class RouteSetupError extends Error {}
+
+// Lane and report modules (and execa with them) load only when a run gets that far, so `validate`
+// and a run blocked at its first gates start as fast as Node allows (bench/RESULTS.md, gate latency).
+async function emitReport(runDir: string, facts: Omit<RunFacts, 'artifactFindings' | 'redactionCount'>, redactor: Redactor) {
+  const { emitReport: emit } = await import('../report/write-report.js');
+  return emit(runDir, facts, redactor);
+}
 
 export interface RouteRun {
   readonly actor: Actor<typeof routeMachine>;
@@ -96,13 +103,17 @@ export async function createRouteActor(rawOptions: RouteOptions, inspect?: (even
         observeProvider(input.baseUrl.trim(), input.model, { apiKey: config.apiKey, timeoutMs: 5000 }),
       ),
       prepareLanes: fromPromise(async ({ input }: { input: { lane: LaneName; fixture: string; admission: NonNullable<RouteContext['admission']> } }) => {
+        const { prepareLanes } = await import('../lanes/prepare-lanes.js');
         const result = await prepareLanes({ workspace, lane: input.lane, fixtureName: input.fixture, admission: input.admission, config, parentEnv: env, cwd, redactor });
         prepared = result.lanes;
         return result.facts;
       }),
       superviseLanes: fromPromise(async ({ signal }) => {
         signal.addEventListener('abort', () => abort.abort(), { once: true });
-        supervision = superviseLanes(prepared, { timeoutMs: options.timeoutMs, signal: abort.signal, redactor, artifactsDir: join(runDir, 'lanes') });
+        // Assigned before the first await, so that the end of the run always waits for the lanes.
+        supervision = import('../lanes/supervise-lanes.js').then(({ superviseLanes }) =>
+          superviseLanes(prepared, { timeoutMs: options.timeoutMs, signal: abort.signal, redactor, artifactsDir: join(runDir, 'lanes') }),
+        );
         return supervision;
       }),
       emitReport: fromPromise(async ({ input }: { input: { context: RouteContext } }) => {
