@@ -3,17 +3,22 @@
 const SECRET_NAME = /(KEY|TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|AUTH)/i;
 const MIN_SECRET_LENGTH = 6;
 
-export const SECRET_PATTERNS: readonly RegExp[] = [
-  /sk-ant-[A-Za-z0-9_-]{8,}/g,
-  /sk-(?:proj-)?[A-Za-z0-9_-]{16,}/g,
-  /hf_[A-Za-z0-9]{16,}/g,
-  /(?:AKIA|ASIA)[A-Z0-9]{16}/g,
-  /gh[pousr]_[A-Za-z0-9]{20,}/g,
-  /github_pat_[A-Za-z0-9_]{20,}/g,
-  /Bearer\s+[A-Za-z0-9._~+/=-]{8,}/g,
-  /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,
-  /([?&](?:key|api_key|apikey|token|access_token)=)[^&\s"']+/gi,
+// Each shape with the literals one of its matches always starts with: the fast path below looks
+// for the literals and runs the shape only where one occurs.
+const SECRET_SHAPES: ReadonlyArray<{ readonly pattern: RegExp; readonly starts: readonly string[] }> = [
+  { pattern: /sk-ant-[A-Za-z0-9_-]{8,}/g, starts: ['sk-ant-'] },
+  { pattern: /sk-(?:proj-)?[A-Za-z0-9_-]{16,}/g, starts: ['sk-'] },
+  { pattern: /hf_[A-Za-z0-9]{16,}/g, starts: ['hf_'] },
+  { pattern: /(?:AKIA|ASIA)[A-Z0-9]{16}/g, starts: ['AKIA', 'ASIA'] },
+  { pattern: /gh[pousr]_[A-Za-z0-9]{20,}/g, starts: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'] },
+  { pattern: /github_pat_[A-Za-z0-9_]{20,}/g, starts: ['github_pat_'] },
+  { pattern: /Bearer\s+[A-Za-z0-9._~+/=-]{8,}/g, starts: ['Bearer'] },
+  { pattern: /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g, starts: ['eyJ'] },
+  // The lookahead keeps the redactor's own output from matching again in the pre-finish scan.
+  { pattern: /([?&](?:key|api_key|apikey|token|access_token)=)(?!\[REDACTED\])[^&\s"']+/gi, starts: ['?', '&'] },
 ];
+
+export const SECRET_PATTERNS: readonly RegExp[] = SECRET_SHAPES.map((shape) => shape.pattern);
 
 export const REDACTED = '[REDACTED]';
 
@@ -47,6 +52,156 @@ function escapeRegExp(text: string): string {
 }
 
 const MIN_PATH_LENGTH = 4;
+const MAX_REDACTION_ROUNDS = 3;
+
+const flags = (found: ScanResult) => found.secret || found.path;
+
+// Below this size the passes over the whole text are cheap and the fast path is not worth its set-up.
+const FAST_PATH_MIN_LENGTH = 64 * 1024;
+// More than one literal per this many characters is dense; dense text goes through the passes in
+// regions of this length (on generated logs the two ways cost the same at about one literal per
+// 100 characters).
+const DENSE_LITERALS = 100;
+const DENSE_REGION_LENGTH = 1024 * 1024;
+
+// One pass of the redactor. Every match of a pass starts with one of its literals. A path or a
+// known value is a single literal with a fixed replacement; a path must not be followed by a word
+// character, dot or dash.
+interface Pass {
+  readonly kind: 'path' | 'secret';
+  readonly literals: readonly string[];
+  readonly replacement?: string;
+  readonly lookahead?: boolean;
+  // Whether a match starts at `index`, where one of the literals is.
+  matchesAt(text: string, index: number): boolean;
+  apply(text: string): string;
+}
+
+// `\s`, by code.
+function isSpace(code: number): boolean {
+  return code === 32 || (code >= 9 && code <= 13) || (code >= 128 && /\s/.test(String.fromCharCode(code)));
+}
+
+// `[\w.-]`, by code; NaN (past the end) is not one.
+function isWordDotDash(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code === 46 || code === 45;
+}
+
+function stickyTest(pattern: RegExp): (text: string, index: number) => boolean {
+  const sticky = new RegExp(pattern.source, `${pattern.flags.replace('g', '')}y`);
+  return (text, index) => {
+    sticky.lastIndex = index;
+    return sticky.test(text);
+  };
+}
+
+// Reports where in `text` a literal of a pass starts (in no particular order) until `found` says
+// stop. Literals are looked for by a character they contain, with indexOf, which is a memchr on a
+// one-byte string: one fast sweep per character instead of one regex pass per pattern over the
+// whole text. A sweep costs about as much as 0.2% of the text in hits, and each hit about the
+// same; the characters are chosen greedily by that cost, per literal covered, from their
+// frequency in a sample of the text, and swept rarest first.
+function sweep(text: string, passes: readonly Pass[], found: (start: number, pass: number, slot: number) => boolean): void {
+  const samples = new Map<string, number>();
+  const step = Math.max(1, Math.floor(text.length / 65536));
+  for (let i = 0; i < text.length; i += step) samples.set(text[i]!, (samples.get(text[i]!) ?? 0) + 1);
+  const sampled = Math.ceil(text.length / step);
+  const cost = (ch: string) => 0.002 * sampled + (samples.get(ch) ?? 0);
+  // A slot per literal of each pass: the starts reported for one slot come in order.
+  let uncovered = passes.flatMap(({ literals }, pass) => literals.map((literal) => ({ literal, pass }))).map((entry, slot) => ({ ...entry, slot }));
+  const sweeps: Array<{ trigger: string; entries: Array<{ offset: number; literal: string; pass: number; slot: number }> }> = [];
+  while (uncovered.length > 0) {
+    let best = '';
+    let bestCost = Infinity;
+    for (const ch of new Set(uncovered.flatMap(({ literal }) => literal.split('')))) {
+      const perLiteral = cost(ch) / uncovered.filter(({ literal }) => literal.includes(ch)).length;
+      if (perLiteral < bestCost) [best, bestCost] = [ch, perLiteral];
+    }
+    const covered = uncovered.filter(({ literal }) => literal.includes(best));
+    sweeps.push({ trigger: best, entries: covered.map(({ literal, pass, slot }) => ({ offset: literal.indexOf(best), literal, pass, slot })) });
+    uncovered = uncovered.filter(({ literal }) => !literal.includes(best));
+  }
+  sweeps.sort((a, b) => cost(a.trigger) - cost(b.trigger));
+  for (const { trigger, entries } of sweeps) {
+    // The character after the trigger, when every literal has one, rejects most hits cheaply.
+    const next = entries.every(({ offset, literal }) => offset + 1 < literal.length) ? new Uint8Array(65536) : undefined;
+    if (next) for (const { offset, literal } of entries) next[literal.charCodeAt(offset + 1)] = 1;
+    for (let i = text.indexOf(trigger); i !== -1; i = text.indexOf(trigger, i + 1)) {
+      if (next && next[text.charCodeAt(i + 1)] !== 1) continue;
+      for (const { offset, literal, pass, slot } of entries) {
+        const start = i - offset;
+        if (start >= 0 && text.startsWith(literal, start) && found(start, pass, slot)) return;
+      }
+    }
+  }
+}
+
+// The fast path's output, built from slices of the input and replacements. Pieces are joined a
+// few thousand at a time, so that the slices die young rather than all living until the end.
+class Pieces {
+  // Where in the input the next slice starts.
+  copied = 0;
+  private pending: string[] = [];
+  private readonly joined: string[] = [];
+
+  constructor(private readonly text: string) {}
+
+  // The input up to `start`, then `replacement` in place of the input up to `end`.
+  replace(start: number, end: number, replacement: string): void {
+    this.add(this.text.slice(this.copied, start));
+    this.add(replacement);
+    this.copied = end;
+  }
+
+  finish(): string {
+    this.add(this.text.slice(this.copied));
+    this.joined.push(this.pending.join(''));
+    return this.joined.join('');
+  }
+
+  private add(piece: string): void {
+    this.pending.push(piece);
+    if (this.pending.length < 4096) return;
+    this.joined.push(this.pending.join(''));
+    this.pending = [];
+  }
+}
+
+// Two lists of numbers, each in order, as one list in order.
+function mergeSorted(a: readonly number[], b: readonly number[]): number[] {
+  const merged: number[] = new Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) merged[k++] = a[i]! <= b[j]! ? a[i++]! : b[j++]!;
+  while (i < a.length) merged[k++] = a[i++]!;
+  while (j < b.length) merged[k++] = b[j++]!;
+  return merged;
+}
+
+// Two lists of disjoint spans, each in order, as one list in order.
+function mergeSpans<T extends { start: number }>(a: T[], b: T[]): T[] {
+  if (a.length === 0 || b.length === 0) return a.length === 0 ? b : a;
+  const merged: T[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) merged.push(j >= b.length || (i < a.length && a[i]!.start < b[j]!.start) ? a[i++]! : b[j++]!);
+  return merged;
+}
+
+// Whether inserting `replacement` could make `literal` appear where it was not: some overlap of
+// the two agrees on every shared character. An empty replacement joins its neighbours, so it can.
+function couldCreate(literal: string, replacement: string): boolean {
+  if (replacement === '') return true;
+  for (let shift = 1 - literal.length; shift < replacement.length; shift++) {
+    let agrees = true;
+    for (let i = Math.max(0, -shift); agrees && i < literal.length && shift + i < replacement.length; i++) {
+      agrees = literal[i] === replacement[shift + i];
+    }
+    if (agrees) return true;
+  }
+  return false;
+}
 
 export function createRedactor(secretValues: readonly string[], paths: readonly PathLabel[] = []): Redactor {
   // Longest first, so a secret that contains another is removed whole.
@@ -55,29 +210,220 @@ export function createRedactor(secretValues: readonly string[], paths: readonly 
     .map((p) => ({ path: p.path.replace(/\/+$/, ''), label: p.label }))
     .filter((p) => p.path.length >= MIN_PATH_LENGTH)
     .sort((a, b) => b.path.length - a.path.length)
-    .map((p) => ({ pattern: new RegExp(`${escapeRegExp(p.path)}(?![\\w.-])`, 'g'), label: p.label }));
+    .map((p) => ({ path: p.path, pattern: new RegExp(`${escapeRegExp(p.path)}(?![\\w.-])`, 'g'), label: p.label }));
   let count = 0;
-  return {
-    redact(text) {
-      let out = text;
-      for (const { pattern, label } of pathPatterns) out = out.replace(pattern, label);
-      for (const value of values) {
-        const parts = out.split(value);
+  // The passes, in the order they run: paths (longest first), known values, then shapes.
+  const passes: Pass[] = [
+    ...pathPatterns.map(({ path, pattern, label }): Pass => ({
+      kind: 'path',
+      literals: [path],
+      replacement: label,
+      lookahead: true,
+      matchesAt: (text, index) => !isWordDotDash(text.charCodeAt(index + path.length)),
+      apply: (text) => text.replace(pattern, label),
+    })),
+    ...values.map((value): Pass => ({
+      kind: 'secret',
+      literals: [value],
+      replacement: REDACTED,
+      matchesAt: () => true,
+      apply: (text) => {
+        const parts = text.split(value);
         count += parts.length - 1;
-        out = parts.join(REDACTED);
-      }
-      for (const pattern of SECRET_PATTERNS) {
-        out = out.replace(pattern, (match, prefix?: unknown) => {
+        return parts.join(REDACTED);
+      },
+    })),
+    ...SECRET_SHAPES.map(({ pattern, starts }): Pass => ({
+      kind: 'secret',
+      literals: starts,
+      matchesAt: stickyTest(pattern),
+      apply: (text) =>
+        text.replace(pattern, (match, prefix?: unknown) => {
           count += 1;
           return typeof prefix === 'string' && match.startsWith(prefix) ? `${prefix}${REDACTED}` : REDACTED;
-        });
+        }),
+    })),
+  ];
+  // Every pass in order; one whose literal is absent cannot match, so skipping it changes nothing.
+  const runPasses = (text: string, present?: Uint8Array): string => {
+    let out = text;
+    for (let index = 0; index < passes.length; index++) {
+      const pass = passes[index]!;
+      if (present ? present[index] === 1 : pass.literals.some((literal) => out.includes(literal))) out = pass.apply(out);
+    }
+    return out;
+  };
+
+  // The fast path redacts a large text region by region. A region is a run of lines that no pass
+  // can match across: nothing known spans a line break, and only `Bearer\s+` crosses one, into a
+  // token. So a line may start a region when it starts with a character outside the token's
+  // alphabet (`{`, `[`, `"`, ...) that no path or value starts with (which could replace it); or,
+  // when no replacement can form a literal or holds white space, when the white space before it
+  // does not follow `Bearer`.
+  const literals = [...values, ...pathPatterns.map((p) => p.path)];
+  const splittable = !literals.some((literal) => /\s/.test(literal));
+  const firstChars = new Set(literals.map((literal) => literal.charCodeAt(0)));
+  const asciiStartsRegion = Array.from({ length: 128 }, (_, code) => !/[\s\w.~+/=-]/.test(String.fromCharCode(code)) && !firstChars.has(code));
+  // Unless a replacement could form a literal, the only passes that can match in a region are
+  // those with a literal there, and a literal is only where the sweep found it.
+  const replacements = [REDACTED, ...pathPatterns.map((p) => p.label)];
+  const foundIsComplete = !passes.some((pass) => pass.literals.some((literal) => replacements.some((r) => couldCreate(literal, r))));
+  const bearerDecides = foundIsComplete && !replacements.some((r) => /\s/.test(r));
+  const startsRegion = (text: string, index: number): boolean => {
+    if (index >= text.length) return false;
+    const code = text.charCodeAt(index);
+    if (code < 128 ? asciiStartsRegion[code]! : !/\s/.test(text[index]!) && !firstChars.has(code)) return true;
+    if (!bearerDecides) return false;
+    let space = index - 1;
+    while (space > 0 && isSpace(text.charCodeAt(space - 1))) space--;
+    return space < 6 || !text.startsWith('Bearer', space - 6);
+  };
+
+  // The passes over a region where only paths and known values occur, without running them: each
+  // pass in order takes, left to right, its occurrences that no earlier pass replaced (a path
+  // only where the character after it, as the earlier passes left it, allows), as its regex or
+  // split would. `replaced` holds what the earlier passes replaced, in order; each pass walks it
+  // once beside its own occurrences, so a region costs time linear in its occurrences.
+  type Span = { start: number; end: number; replacement: string };
+  const inRegion = new Uint8Array(passes.length);
+  const spliceLiterals = (text: string, codes: readonly number[], first: number, last: number, out: Pieces): void => {
+    let replaced: Span[] = [];
+    let lowest = passes.length;
+    let highest = -1;
+    for (let k = first; k < last; k++) {
+      const index = codes[k]! % passes.length;
+      inRegion[index] = 1;
+      lowest = Math.min(lowest, index);
+      highest = Math.max(highest, index);
+    }
+    for (let index = lowest; index <= highest; index++) {
+      if (inRegion[index] === 0) continue;
+      inRegion[index] = 0;
+      const pass = passes[index]!;
+      const length = pass.literals[0]!.length;
+      const taken: Span[] = [];
+      let end = -1;
+      let j = 0;
+      for (let k = first; k < last; k++) {
+        if (codes[k]! % passes.length !== index) continue;
+        const start = (codes[k]! - index) / passes.length;
+        if (start < end) continue;
+        // The first earlier replacement that ends after this occurrence starts: it overlaps the
+        // occurrence, or is the nearest one after it.
+        while (j < replaced.length && replaced[j]!.end <= start) j++;
+        const next = replaced[j];
+        if (next && next.start < start + length) continue;
+        if (pass.lookahead && isWordDotDash(next?.start === start + length ? next.replacement.charCodeAt(0) : text.charCodeAt(start + length))) continue;
+        end = start + length;
+        taken.push({ start, end, replacement: pass.replacement! });
+        if (pass.kind === 'secret') count += 1;
       }
+      replaced = mergeSpans(replaced, taken);
+    }
+    for (const span of replaced) out.replace(span.start, span.end, span.replacement);
+  };
+
+  const redactLarge = (text: string): string => {
+    // Each literal found, as one number that sorts by where, then by pass; one list per slot, in
+    // order, then merged.
+    const found: number[][] = [];
+    sweep(text, passes, (start, pass, slot) => {
+      (found[slot] ??= []).push(start * passes.length + pass);
+      return false;
+    });
+    let lists = found.filter((list) => list !== undefined);
+    while (lists.length > 1) lists = lists.map((list, i) => (i % 2 ? [] : mergeSorted(list, lists[i + 1] ?? []))).filter((_, i) => i % 2 === 0);
+    const codes = lists[0] ?? [];
+    const at = (k: number): number => Math.floor(codes[k]! / passes.length);
+    // The first line start in (from, limit] where a region may start, or -1.
+    const boundary = (from: number, limit: number): number => {
+      for (let newline = text.indexOf('\n', from); newline !== -1 && newline < limit; newline = text.indexOf('\n', newline + 1)) {
+        if (startsRegion(text, newline + 1)) return newline + 1;
+      }
+      return -1;
+    };
+    const out = new Pieces(text);
+    // Where literals are dense (paths on most lines), the passes themselves are cheaper than
+    // taking the text apart around each one: they run over regions of about 1 MB instead.
+    if (codes.length * DENSE_LITERALS > text.length) {
+      const present = new Uint8Array(passes.length);
+      for (let from = 0, k = 0; from < text.length; ) {
+        const to = boundary(Math.min(from + DENSE_REGION_LENGTH, text.length) - 1, text.length);
+        const end = to === -1 ? text.length : to;
+        present.fill(0);
+        for (; k < codes.length && at(k) < end; k++) present[codes[k]! % passes.length] = 1;
+        out.replace(from, end, runPasses(text.slice(from, end), foundIsComplete ? present : undefined));
+        from = end;
+      }
+      return out.finish();
+    }
+    let regionStart = 0;
+    for (let first = 0; first < codes.length; ) {
+      // The literals with no region start between them go together; the next group starts at
+      // `next`, a region start.
+      let last = first + 1;
+      let next = -1;
+      for (; last < codes.length; last++) {
+        next = boundary(at(last - 1), at(last));
+        if (next !== -1) break;
+      }
+      let literalsOnly = foundIsComplete;
+      for (let k = first; literalsOnly && k < last; k++) literalsOnly = passes[codes[k]! % passes.length]!.replacement !== undefined;
+      if (literalsOnly && last === first + 1) {
+        // One path or value alone: replaced where it matches.
+        const pass = passes[codes[first]! % passes.length]!;
+        const start = at(first);
+        if (pass.matchesAt(text, start)) {
+          out.replace(start, start + pass.literals[0]!.length, pass.replacement!);
+          if (pass.kind === 'secret') count += 1;
+        }
+      } else if (literalsOnly) {
+        spliceLiterals(text, codes, first, last, out);
+      } else {
+        // The lines around the group go through the passes: from the last region start at or
+        // before its first literal to the first one after its last.
+        let from = regionStart;
+        for (let newline = text.lastIndexOf('\n', at(first) - 1); newline >= regionStart && at(first) > 0; newline = newline > 0 ? text.lastIndexOf('\n', newline - 1) : -1) {
+          if (startsRegion(text, newline + 1)) {
+            from = newline + 1;
+            break;
+          }
+        }
+        const after = next !== -1 ? next : boundary(at(last - 1), text.length);
+        const to = after !== -1 ? after : text.length;
+        const present = foundIsComplete ? new Uint8Array(passes.length) : undefined;
+        for (let k = first; present && k < last; k++) present[codes[k]! % passes.length] = 1;
+        out.replace(from, to, runPasses(text.slice(from, to), present));
+      }
+      regionStart = next;
+      first = last;
+    }
+    return out.finish();
+  };
+
+  const redactOnce = (text: string) => (splittable && text.length >= FAST_PATH_MIN_LENGTH ? redactLarge(text) : runPasses(text));
+  return {
+    // A replacement can complete a match that was not there before (a path directly followed by a
+    // secret reads as the bare path once the secret is gone), so the text is redacted again while
+    // the scan still finds something, a bounded number of times.
+    redact(text) {
+      let out = redactOnce(text);
+      for (let round = 1; round < MAX_REDACTION_ROUNDS && flags(this.scan(out)); round++) out = redactOnce(out);
       return out;
     },
     get count() {
       return count;
     },
     scan(text) {
+      if (text.length >= FAST_PATH_MIN_LENGTH) {
+        const anyMatch = (kind: Pass['kind']): boolean => {
+          const ofKind = passes.filter((pass) => pass.kind === kind);
+          let hit = false;
+          sweep(text, ofKind, (start, index) => (hit = ofKind[index]!.matchesAt(text, start)));
+          return hit;
+        };
+        return { secret: anyMatch('secret'), path: anyMatch('path') };
+      }
       const matches = (pattern: RegExp) => {
         pattern.lastIndex = 0;
         const hit = pattern.test(text);

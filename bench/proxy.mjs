@@ -1,0 +1,243 @@
+// Benchmarks 1 (proxy overhead) and 3 (streaming memory). The upstream and the recording proxy
+// each run in a child process; this process is the client. Direct and proxied requests go to the
+// same upstream and are interleaved, so both arms see the same machine at the same time.
+import { Agent, request } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { ask, LANE_TOKEN, median, MiB, MODEL, quantile, startChild, stopChild } from './lib.mjs';
+
+// What Case sends: the role's system prompt first, then the task; about 3 KB.
+const CHAT = {
+  model: MODEL,
+  messages: [
+    { role: 'system', content: `# Implementer — fix the bug the task describes.\n${'You work in a git checkout; use the tools. '.repeat(40)}` },
+    { role: 'user', content: `Task: sum() subtracts its arguments; make it add them.\n${'Context line from the repository. '.repeat(30)}` },
+  ],
+};
+
+function target(url, token) {
+  const { hostname, port, pathname } = new URL(url);
+  const prefix = pathname.replace(/\/v1\/?$/, '').replace(/\/$/, '');
+  return { hostname, port: Number(port), path: `${prefix}/v1/chat/completions`, headers: token ? { authorization: `Bearer ${token}` } : {} };
+}
+
+// One POST; resolves with the time to the first body byte and to the end, and the bytes read.
+function exchange(to, agent, body) {
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    let first = 0;
+    let bytes = 0;
+    const req = request(
+      { hostname: to.hostname, port: to.port, path: to.path, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...to.headers } },
+      (res) => {
+        res.on('data', (chunk) => {
+          if (bytes === 0) first = performance.now() - started;
+          bytes += chunk.length;
+        });
+        res.on('end', () => (res.statusCode === 200 ? resolve({ first, total: performance.now() - started, bytes }) : reject(new Error(`HTTP ${res.statusCode}`))));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+// `total` requests from `concurrency` workers sharing one keep-alive agent; returns elapsed ms.
+async function load(to, agent, total, concurrency, body) {
+  let sent = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (sent < total) {
+        sent += 1;
+        await exchange(to, agent, body);
+      }
+    }),
+  );
+  return performance.now() - started;
+}
+
+const agentFor = (concurrency) => new Agent({ keepAlive: true, maxSockets: concurrency });
+
+async function withServers(body) {
+  const scripted = await startChild('./upstream.mjs', ['scripted']);
+  const sse = await startChild('./upstream.mjs', ['sse']);
+  const proxyScripted = await startChild('./proxy-server.mjs', [scripted.info.url]);
+  const bare = await startChild('./bare-forwarder.mjs', [scripted.info.url]);
+  const proxySse = await startChild('./proxy-server.mjs', [sse.info.url]);
+  try {
+    return await body({ scripted, sse, proxyScripted, bare, proxySse });
+  } finally {
+    for (const { child } of [proxyScripted, bare, proxySse, scripted, sse]) await stopChild(child);
+  }
+}
+
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
+export async function proxyOverhead({ quick = false } = {}) {
+  return withServers(async ({ scripted, sse, proxyScripted, bare, proxySse }) => {
+    // Three ways to the same scripted upstream: directly, through a bare node:http forwarder (the
+    // floor for any proxy written with node:http), and through the recording proxy.
+    const arms = {
+      direct: { to: target(scripted.info.url), middle: undefined },
+      bare: { to: target(bare.info.url), middle: bare.child },
+      proxied: { to: target(proxyScripted.info.url, LANE_TOKEN), middle: proxyScripted.child },
+    };
+    const names = Object.keys(arms);
+    const results = {};
+
+    // Warm-up, so that every process runs optimised code before anything is measured.
+    for (const name of names) {
+      const agent = agentFor(16);
+      await load(arms[name].to, agent, quick ? 500 : 2000, 16, CHAT);
+      agent.destroy();
+    }
+
+    // Concurrency 1: one request at a time, round-robin over the arms.
+    {
+      const n = quick ? 300 : 2000;
+      const agents = Object.fromEntries(names.map((name) => [name, agentFor(1)]));
+      const lat = Object.fromEntries(names.map((name) => [name, []]));
+      const before = { bare: await ask(bare.child, 'usage'), proxied: await ask(proxyScripted.child, 'usage') };
+      for (let i = 0; i < n * names.length; i++) {
+        const name = names[i % names.length];
+        lat[name].push((await exchange(arms[name].to, agents[name], CHAT)).total);
+      }
+      const after = { bare: await ask(bare.child, 'usage'), proxied: await ask(proxyScripted.child, 'usage') };
+      results.c1 = { n };
+      for (const name of names) {
+        const sum = lat[name].reduce((a, b) => a + b, 0);
+        results.c1[name] = {
+          p50: median(lat[name]),
+          p99: quantile(lat[name], 0.99),
+          rps: (n / sum) * 1000,
+          middleCpuPerRequestMs: before[name] ? (after[name].cpuMs - before[name].cpuMs) / n : 0,
+        };
+      }
+      Object.values(agents).forEach((agent) => agent.destroy());
+    }
+
+    // Concurrency 16 and 64: blocks of requests per arm, rotating which arm goes first.
+    for (const concurrency of [16, 64]) {
+      const perBlock = quick ? 500 : 2000;
+      const rounds = quick ? 2 : 4;
+      const agents = Object.fromEntries(names.map((name) => [name, agentFor(concurrency)]));
+      const totals = Object.fromEntries(names.map((name) => [name, { ms: 0, middle: 0, upstream: 0, client: 0 }]));
+      for (let round = 0; round < rounds; round++) {
+        for (let k = 0; k < names.length; k++) {
+          const name = names[(round + k) % names.length];
+          const { to, middle } = arms[name];
+          const [m0, u0, c0] = [middle ? (await ask(middle, 'usage')).cpuMs : 0, (await ask(scripted.child, 'usage')).cpuMs, cpuMs()];
+          totals[name].ms += await load(to, agents[name], perBlock, concurrency, CHAT);
+          const [m1, u1, c1] = [middle ? (await ask(middle, 'usage')).cpuMs : 0, (await ask(scripted.child, 'usage')).cpuMs, cpuMs()];
+          totals[name].middle += m1 - m0;
+          totals[name].upstream += u1 - u0;
+          totals[name].client += c1 - c0;
+        }
+      }
+      const total = perBlock * rounds;
+      results[`c${concurrency}`] = { n: total };
+      for (const name of names) {
+        const t = totals[name];
+        results[`c${concurrency}`][name] = { rps: (total / t.ms) * 1000, middleCpuPerRequestMs: t.middle / total, upstreamCpuPerRequestMs: t.upstream / total, clientCpuPerRequestMs: t.client / total };
+      }
+      Object.values(agents).forEach((agent) => agent.destroy());
+    }
+
+    // Streamed: time to the first byte of the SSE body from the scripted provider, interleaved.
+    {
+      const n = quick ? 100 : 500;
+      const agents = [agentFor(1), agentFor(1)];
+      const body = { ...CHAT, stream: true, stream_options: { include_usage: true } };
+      const [direct, proxied] = [arms.direct.to, arms.proxied.to];
+      for (let i = 0; i < 100; i++) await exchange(i % 2 ? proxied : direct, agents[i % 2], body);
+      const ttft = { direct: [], proxied: [] };
+      for (let i = 0; i < 2 * n; i++) {
+        const r = await exchange(i % 2 ? proxied : direct, agents[i % 2], body);
+        ttft[i % 2 ? 'proxied' : 'direct'].push(r.first);
+      }
+      results.ttft = { n, direct: median(ttft.direct), proxied: median(ttft.proxied), directP99: quantile(ttft.direct, 0.99), proxiedP99: quantile(ttft.proxied, 0.99) };
+      agents.forEach((agent) => agent.destroy());
+    }
+
+    // Buffering: the upstream sends one event, then waits 200 ms before the rest. A proxy that
+    // buffered would deliver the first byte after the wait.
+    {
+      const gapMs = 200;
+      const agents = [agentFor(1), agentFor(1)];
+      const firsts = { direct: [], proxied: [] };
+      const sseDirect = target(sse.info.url);
+      const sseProxied = target(proxySse.info.url, LANE_TOKEN);
+      for (let i = 0; i < 10; i++) {
+        const r = await exchange(i % 2 ? sseProxied : sseDirect, agents[i % 2], { ...CHAT, stream: true, bench_bytes: 65536, bench_gap_ms: gapMs });
+        firsts[i % 2 ? 'proxied' : 'direct'].push(r.first);
+      }
+      results.gap = { gapMs, direct: median(firsts.direct), proxied: median(firsts.proxied) };
+      agents.forEach((agent) => agent.destroy());
+    }
+
+    // A long stream: 256 MiB of chunk events, direct and proxied, alternating.
+    {
+      const bytes = (quick ? 32 : 256) * MiB;
+      const agents = [agentFor(1), agentFor(1)];
+      const sseDirect = target(sse.info.url);
+      const sseProxied = target(proxySse.info.url, LANE_TOKEN);
+      const rate = { direct: [], proxied: [] };
+      const cpuBefore = await ask(proxySse.child, 'usage');
+      let proxiedBytes = 0;
+      for (let i = 0; i < 6; i++) {
+        const arm = i % 2 ? 'proxied' : 'direct';
+        const r = await exchange(arm === 'proxied' ? sseProxied : sseDirect, agents[i % 2], { ...CHAT, stream: true, bench_bytes: bytes });
+        rate[arm].push(r.bytes / MiB / (r.total / 1000));
+        if (arm === 'proxied') proxiedBytes += r.bytes;
+      }
+      const cpuAfter = await ask(proxySse.child, 'usage');
+      results.longStream = {
+        bytes,
+        direct: median(rate.direct),
+        proxied: median(rate.proxied),
+        proxyCpuMsPerMiB: (cpuAfter.cpuMs - cpuBefore.cpuMs) / (proxiedBytes / MiB),
+      };
+      agents.forEach((agent) => agent.destroy());
+    }
+    return results;
+  });
+}
+
+// Benchmark 3: a fresh proxy per size, so each peak RSS belongs to one stream.
+export async function streamingMemory({ quick = false } = {}) {
+  const sizes = quick ? [64, 256] : [64, 256, 1024];
+  const sse = await startChild('./upstream.mjs', ['sse']);
+  const rows = [];
+  try {
+    for (const size of sizes) {
+      const proxy = await startChild('./proxy-server.mjs', [sse.info.url]);
+      try {
+        const agent = agentFor(1);
+        const to = target(proxy.info.url, LANE_TOKEN);
+        await exchange(to, agent, { ...CHAT, stream: true, bench_bytes: MiB });
+        const before = await ask(proxy.child, 'usage');
+        const r = await exchange(to, agent, { ...CHAT, stream: true, bench_bytes: size * MiB });
+        const after = await ask(proxy.child, 'usage');
+        agent.destroy();
+        rows.push({ sizeMiB: size, bytes: r.bytes, seconds: r.total / 1000, rssBeforeMiB: before.rss / MiB, peakRssMiB: after.maxRss / MiB, mibPerSecond: r.bytes / MiB / (r.total / 1000) });
+      } finally {
+        await stopChild(proxy.child);
+      }
+    }
+  } finally {
+    await stopChild(sse.child);
+  }
+  return rows;
+}
+
+// Run alone: `node bench/proxy.mjs [--quick]` prints the raw figures.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const quick = process.argv.includes('--quick');
+  const result = process.argv.includes('memory') ? await streamingMemory({ quick }) : await proxyOverhead({ quick });
+  console.log(JSON.stringify(result, null, 2));
+}

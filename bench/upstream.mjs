@@ -1,0 +1,65 @@
+// A child process serving the upstream a benchmark talks to, on 127.0.0.1.
+//   scripted: the repo's scripted provider with the sum-bug fixture's model script;
+//   sse:      a fast SSE server for long streams (body fields `bench_bytes`, `bench_gap_ms`):
+//             one event at once, then after the gap `bench_bytes` of chat-completion chunk events
+//             from a prebuilt buffer, honouring backpressure, so it never holds a stream in memory.
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { DIST, MODEL, ROOT, serveUsage } from './lib.mjs';
+
+const mode = process.argv[2];
+
+async function scripted() {
+  const { startScriptedProvider } = await import(new URL('src/provider/scripted-provider.js', DIST));
+  const { ModelScriptSchema } = await import(new URL('src/provider/model-script.js', DIST));
+  const script = ModelScriptSchema.parse(JSON.parse(readFileSync(`${ROOT}examples/fixtures/sum-bug/model-script.json`, 'utf8')));
+  return startScriptedProvider({ model: MODEL, script });
+}
+
+const EVENT = `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 0, model: MODEL, choices: [{ index: 0, delta: { content: 'token ' }, finish_reason: null }] })}\n\n`;
+const BATCH = Buffer.from(EVENT.repeat(Math.ceil(65536 / EVENT.length)));
+
+async function sse() {
+  const server = createServer((req, res) => {
+    if (req.method === 'GET') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ object: 'list', data: [{ id: MODEL, object: 'model' }] }));
+      return;
+    }
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('end', async () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      res.write(EVENT);
+      if (body.bench_gap_ms) await new Promise((resolve) => setTimeout(resolve, body.bench_gap_ms));
+      let left = body.bench_bytes ?? 0;
+      while (left > 0 && !res.destroyed) {
+        const piece = left >= BATCH.length ? BATCH : BATCH.subarray(0, left);
+        left -= piece.length;
+        if (!res.write(piece)) {
+          await new Promise((resolve) => {
+            const done = () => {
+              res.off('drain', done).off('close', done);
+              resolve();
+            };
+            res.on('drain', done).on('close', done);
+          });
+        }
+      }
+      res.end('data: [DONE]\n\n');
+    });
+  });
+  await new Promise((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+const upstream = mode === 'sse' ? await sse() : await scripted();
+serveUsage(() => upstream.close());
+process.send({ ready: true, url: upstream.url });

@@ -1,0 +1,55 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createReferenceRedactor } from '../bench/redact-reference.mjs';
+import { createRedactor, REDACTED } from '../src/evidence/redact.js';
+
+const VALUES = ['CANARY-known-secret-value', 'hunter2hunter2'];
+const PATHS = [
+  { path: '/tmp/case-route-AbC123', label: '<workspace>' },
+  { path: '/home/someone', label: '~' },
+];
+
+// Pieces a lane log is made of, secrets and paths among them, so the fast path meets every shape.
+const FRAGMENTS = [
+  'sk-ant-api03-AAAAAAAAAAAAAAAA', 'sk-proj-BBBBBBBBBBBBBBBBBBBB', 'hf_CCCCCCCCCCCCCCCCCCCC', 'AKIAABCDEFGHIJKLMNOP',
+  'ghp_DDDDDDDDDDDDDDDDDDDDDDDD', 'github_pat_EEEEEEEEEEEEEEEEEEEEEE', 'Bearer abc.def-ghi', 'eyJhbGciOiJIUzI1.eyJzdWIiOiIxMjM0.SflKxwRJSMeKKF2QT4',
+  '?api_key=zzz', '&token=yyy', 'key=', '?', '&', ...VALUES, ...PATHS.map((p) => p.path), '/tmp/case-route-AbC123x', '/home/someone/.config',
+  ' ', '\n', '"', "'", 'sk-', 'Bear', 'er ', 'ordinary words', '{"msg":"spawning agent"}',
+];
+
+const text = fc
+  .array(fc.oneof(fc.constantFrom(...FRAGMENTS), fc.string({ maxLength: 12 })), { maxLength: 400 })
+  .chain((parts) => fc.integer({ min: 1, max: 400 }).map((repeat) => parts.join('').repeat(repeat > 1 && parts.length > 0 ? Math.ceil(70_000 / Math.max(1, parts.join('').length)) : 1)));
+
+describe('redaction', () => {
+  it('gives exactly what the one-pass-per-pattern reference gives, small texts and large (fast path) alike', () => {
+    fc.assert(
+      fc.property(text, (sample) => {
+        const fast = createRedactor(VALUES, PATHS);
+        const reference = createReferenceRedactor(VALUES, PATHS);
+        const out = fast.redact(sample);
+        expect(out).toBe(reference.redact(sample));
+        expect(fast.count).toBe(reference.count);
+        expect(fast.scan(out)).toEqual(reference.scan(out));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('leaves nothing its own pre-finish scan would flag', () => {
+    fc.assert(
+      fc.property(text, (sample) => {
+        const redactor = createRedactor(VALUES, PATHS);
+        expect(redactor.scan(redactor.redact(sample))).toEqual({ secret: false, path: false });
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('redacts a key in a query string once, and the result scans clean', () => {
+    const redactor = createRedactor([]);
+    const out = redactor.redact('GET /v1/models?api_key=abc123&x=1');
+    expect(out).toBe(`GET /v1/models?api_key=${REDACTED}&x=1`);
+    expect(redactor.scan(out).secret).toBe(false);
+  });
+});
