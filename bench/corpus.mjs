@@ -23,7 +23,7 @@ export const PATHS = [
   { path: '/tmp/case-route-Xy12ab', label: '<workspace>' },
   { path: '/opt/checkout/case-local-route', label: '<case-local-route>' },
   { path: '/opt/checkout', label: '<cwd>' },
-  { path: '/home/bench', label: '~' },
+  { path: '/users/bench', label: '~' },
 ];
 
 const WORDS = (

@@ -24,7 +24,7 @@ function equivalence(cases) {
     { values: KNOWN_SECRETS, paths: PATHS },
     { values: ['aa/bb/cc/secret', '/bb/cc-xyz', 'bbbbbb', 'bbbbbbbbb'], paths: [{ path: '/aa/bb', label: '<A>' }, { path: '/aa/bb', label: '<B>' }, { path: '/aa/bb/cc', label: '<C>' }, { path: 'aa/bb/cc/dd', label: '<E>' }] },
     { values: ['&secret1', '{token1', 'sk-abc', 'Bearer'], paths: [{ path: '{/p/q', label: 'x' }, { path: '/x/y', label: 'Bearer' }, { path: '/a/b', label: '~' }] },
-    { values: ['with space'], paths: [{ path: '/home/u', label: '~' }] },
+    { values: ['with space'], paths: [{ path: '/users/u', label: '~' }] },
   ];
   const basics = ['\n', '\n', ' ', '\t', '{', '[', '"', '?', '&', '=', '.', '-', '/', '\u2014', '\u00a0', 'abc', 'XYZ019', 'sk-ant-', 'sk-', 'sk-proj-', 'hf_', 'AKIA', 'ASIA', 'ghp_', 'github_pat_', 'Bearer ', 'Bearer\n', 'eyJ', '?key=', '&Token=', '[REDACTED]'];
   for (let i = 0; i < cases; i++) {

@@ -6,14 +6,14 @@ import { createRedactor, REDACTED } from '../src/evidence/redact.js';
 const VALUES = ['CANARY-known-secret-value', 'hunter2hunter2'];
 const PATHS = [
   { path: '/tmp/case-route-AbC123', label: '<workspace>' },
-  { path: '/home/someone', label: '~' },
+  { path: '/users/someone', label: '~' },
 ];
 
 // Pieces a lane log is made of, secrets and paths among them, so the fast path meets every shape.
 const FRAGMENTS = [
-  'sk-ant-api03-AAAAAAAAAAAAAAAA', 'sk-proj-BBBBBBBBBBBBBBBBBBBB', 'hf_CCCCCCCCCCCCCCCCCCCC', 'AKIAABCDEFGHIJKLMNOP',
+  'sk-ant-api03-AAAAAAAAAAAAAAAA', 'sk-proj-BBBBBBBBBBBBBBBBBBBB', 'hf_CCCCCCCCCCCCCCCCCCCC', 'ASIAABCDEFGHIJKLMNOP',
   'ghp_DDDDDDDDDDDDDDDDDDDDDDDD', 'github_pat_EEEEEEEEEEEEEEEEEEEEEE', 'Bearer abc.def-ghi', 'eyJhbGciOiJIUzI1.eyJzdWIiOiIxMjM0.SflKxwRJSMeKKF2QT4',
-  '?api_key=zzz', '&token=yyy', 'key=', '?', '&', ...VALUES, ...PATHS.map((p) => p.path), '/tmp/case-route-AbC123x', '/home/someone/.config',
+  '?api_key=zzz', '&token=yyy', 'key=', '?', '&', ...VALUES, ...PATHS.map((p) => p.path), '/tmp/case-route-AbC123x', '/users/someone/.config',
   ' ', '\n', '"', "'", 'sk-', 'Bear', 'er ', 'ordinary words', '{"msg":"spawning agent"}',
 ];
 

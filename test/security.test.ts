@@ -15,7 +15,7 @@ beforeAll(async () => {
 afterAll(() => provider.close());
 
 const CANARIES = {
-  ANTHROPIC_API_KEY: 'sk-ant-api03-CANARYanthropicCANARY0000000001',
+  ANTHROPIC_API_KEY: 'sk-ant-CANARY-anthropic-0000000001',
   OPENAI_API_KEY: 'sk-proj-CANARYopenaiCANARY00000000002',
   AWS_SECRET_ACCESS_KEY: 'CANARYawsSecretAccessKeyCANARY000000003',
   GITHUB_TOKEN: 'ghp_CANARYgithubTokenCANARY0000000000004',

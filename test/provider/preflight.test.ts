@@ -77,12 +77,12 @@ describe('observeProvider against stand-ins for known servers', () => {
   });
 
   it('recognises llama.cpp from /props and compares alias or model file', async () => {
-    const props = { model_path: '/home/jp/models/qwen3.6-35b-a3b.gguf', model_alias: '', build_info: 'b6000' };
+    const props = { model_path: '/srv/jp/models/qwen3.6-35b-a3b.gguf', model_alias: '', build_info: 'b6000' };
     const llama = await fake({ 'GET /health': (_req, res) => sendJson(res, 200, { status: 'ok' }), 'GET /v1/models': modelList(MODEL), 'GET /props': (_req, res) => sendJson(res, 200, props) });
     const observation = await observeProvider(llama.url, MODEL);
     expect(observation.server_kind).toBe('llama.cpp');
     expect(observation.server_check).toEqual({ ok: true, detail: "alias '', model file 'qwen3.6-35b-a3b.gguf'" });
-    expect(JSON.stringify(observation)).not.toContain('/home/jp');
+    expect(JSON.stringify(observation)).not.toContain('/srv/jp');
 
     const aliased = await fake({ 'GET /v1/models': modelList('other'), 'GET /props': (_req, res) => sendJson(res, 200, { model_path: '/m/other.gguf', model_alias: 'other' }) });
     expect((await observeProvider(aliased.url, MODEL)).server_check).toEqual({ ok: false, detail: "alias 'other', model file 'other.gguf'" });
