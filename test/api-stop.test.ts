@@ -1,15 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ScriptedProvider } from '../src/provider/scripted-provider.js';
+import { describe, expect, it } from 'vitest';
 import { createRouteActor } from '../src/run/run-route.js';
-import { isAlive, listTree, makeSandbox, ROOT, startProvider } from './support/cli.js';
+import { isAlive, listTree, makeSandbox, ROOT, useProvider } from './support/cli.js';
 
-let provider: ScriptedProvider;
-beforeAll(async () => {
-  provider = await startProvider();
-});
-afterAll(() => provider.close());
+const provider = useProvider();
 
 describe('stopping the route actor from a harness script', () => {
   it('kills the lane process tree, writes an aborted report and removes the workspace', async () => {

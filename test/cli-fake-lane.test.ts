@@ -1,14 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ScriptedProvider } from '../src/provider/scripted-provider.js';
-import { EXAMPLES, listTree, makeSandbox, MODEL, parseReport, runCli, startProvider } from './support/cli.js';
+import { EXAMPLES, listTree, makeSandbox, MODEL, parseReport, runCli, useProvider } from './support/cli.js';
 
-let provider: ScriptedProvider;
-beforeAll(async () => {
-  provider = await startProvider();
-});
-afterAll(() => provider.close());
+const provider = useProvider();
 
 describe('case-route run on the fake lane', () => {
   it('runs the whole route and passes on evidence', async () => {

@@ -2,16 +2,11 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ScriptedProvider } from '../src/provider/scripted-provider.js';
+import { describe, expect, it } from 'vitest';
 import type { Report } from '../src/report/report-schema.js';
-import { EXAMPLES, listTree, makeSandbox, parseReport, ROOT, runCli, startProvider, withSandbox } from './support/cli.js';
+import { EXAMPLES, listTree, makeSandbox, parseReport, ROOT, runCli, useProvider, withSandbox } from './support/cli.js';
 
-let provider: ScriptedProvider;
-beforeAll(async () => {
-  provider = await startProvider();
-});
-afterAll(() => provider.close());
+const provider = useProvider();
 
 const caseCommand = (script: string) => `${process.execPath} ${join(ROOT, 'test', 'cases', script)}`;
 

@@ -4,19 +4,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ScriptedProvider } from '../src/provider/scripted-provider.js';
+import { describe, expect, it } from 'vitest';
 import type { Report } from '../src/report/report-schema.js';
-import { CLI, isAlive, listTree, MODEL, parseReport, ROOT, runCli, startProvider, withSandbox, type Sandbox } from './support/cli.js';
+import { CLI, isAlive, listTree, MODEL, parseReport, ROOT, runCli, useProvider, withSandbox, type Sandbox } from './support/cli.js';
 
 // The real lane, run with small scripts standing in for a Case that misbehaves in one way each.
 // Every one must end in a non-pass, with the evidence that caught it in the report.
 
-let provider: ScriptedProvider;
-beforeAll(async () => {
-  provider = await startProvider();
-});
-afterAll(() => provider.close());
+const provider = useProvider();
 
 function caseCommand(script: string, ...args: string[]): string {
   return [process.execPath, join(ROOT, 'test', 'cases', script), ...args].join(' ');

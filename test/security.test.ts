@@ -2,17 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { mkfifo } from './support/mkfifo.js';
 import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFixtureTree } from '../src/fixture/fixture-tree.js';
-import type { ScriptedProvider } from '../src/provider/scripted-provider.js';
-import { EXAMPLES, listTree, parseReport, ROOT, runCli, startProvider, withSandbox, type Sandbox } from './support/cli.js';
+import { EXAMPLES, listTree, parseReport, ROOT, runCli, useProvider, withSandbox, type Sandbox } from './support/cli.js';
 import { withTempFixture } from './support/temp-fixture.js';
 
-let provider: ScriptedProvider;
-beforeAll(async () => {
-  provider = await startProvider();
-});
-afterAll(() => provider.close());
+const provider = useProvider();
 
 const CANARIES = {
   ANTHROPIC_API_KEY: 'sk-ant-CANARY-anthropic-0000000001',

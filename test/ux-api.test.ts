@@ -1,15 +1,10 @@
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ScriptedProvider } from '../src/provider/scripted-provider.js';
+import { describe, expect, it } from 'vitest';
 import { ReportSchema } from '../src/report/report-schema.js';
-import { EXAMPLES, listTree, ROOT, startProvider, withSandbox, type Sandbox } from './support/cli.js';
+import { EXAMPLES, listTree, ROOT, useProvider, withSandbox, type Sandbox } from './support/cli.js';
 
-let provider: ScriptedProvider;
-beforeAll(async () => {
-  provider = await startProvider();
-});
-afterAll(() => provider.close());
+const provider = useProvider();
 
 // The examples import 'case-local-route' by name, as a harness would: they run against the build.
 function runExample(name: string, args: string[], sandbox: Sandbox, env: Record<string, string | undefined> = {}) {

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ScriptedProvider } from '../src/provider/scripted-provider.js';
-import { EXAMPLES, listTree, ROOT, runCli, startProvider, withSandbox } from './support/cli.js';
+import { describe, expect, it } from 'vitest';
+import { EXAMPLES, listTree, ROOT, runCli, useProvider, withSandbox } from './support/cli.js';
 import { admissionWith, runInSandbox } from './support/ux-runs.js';
 
 interface Statement {
@@ -23,11 +22,7 @@ interface Statement {
 const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
 const fileSha256 = async (file: string) => sha256(await readFile(file));
 
-let provider: ScriptedProvider;
-beforeAll(async () => {
-  provider = await startProvider();
-});
-afterAll(() => provider.close());
+const provider = useProvider();
 
 async function statementOf(runDir: string): Promise<{ text: string; statement: Statement }> {
   const text = await readFile(join(runDir, 'report.intoto.json'), 'utf8');

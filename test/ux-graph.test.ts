@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GATE_NAMES, routeMachine } from '../machines/route.machine.js';
-import type { ScriptedProvider } from '../src/provider/scripted-provider.js';
-import { EXAMPLES, runCli, startProvider, withSandbox } from './support/cli.js';
+import { EXAMPLES, runCli, useProvider, withSandbox } from './support/cli.js';
 import { admissionWith, runInSandbox } from './support/ux-runs.js';
 
 interface GraphJson {
@@ -15,11 +14,7 @@ interface GraphJson {
 
 const MACHINE_STATES = Object.keys(routeMachine.root.states);
 
-let provider: ScriptedProvider;
-beforeAll(async () => {
-  provider = await startProvider();
-});
-afterAll(() => provider.close());
+const provider = useProvider();
 
 describe('case-route graph', () => {
   it('draws every state and names every gate of the machine, in Mermaid', async () => {

@@ -1,18 +1,13 @@
 import { createInterface } from 'node:readline';
 import { execa, type ResultPromise } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ScriptedProvider } from '../src/provider/scripted-provider.js';
-import { CLI, listTree, ROOT, startProvider, withSandbox } from './support/cli.js';
+import { describe, expect, it } from 'vitest';
+import { CLI, listTree, ROOT, useProvider, withSandbox } from './support/cli.js';
 import { openBrowser } from './support/ux-browser.js';
 
 // A run should be over within this long of writing its report, browser or no browser.
 const EXIT_AFTER_REPORT_MS = 3000;
 
-let provider: ScriptedProvider;
-beforeAll(async () => {
-  provider = await startProvider();
-});
-afterAll(() => provider.close());
+const provider = useProvider();
 
 interface Watched {
   readonly child: ResultPromise;

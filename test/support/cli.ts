@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
+import { afterAll, beforeAll } from 'vitest';
 import { startScriptedProvider, type ScriptedProvider } from '../../src/provider/scripted-provider.js';
 import { ModelScriptSchema } from '../../src/provider/model-script.js';
 import { readFileSync } from 'node:fs';
@@ -18,6 +19,17 @@ export const SUM_BUG_SCRIPT = ModelScriptSchema.parse(
 
 export function startProvider(model = MODEL): Promise<ScriptedProvider> {
   return startScriptedProvider({ model, script: SUM_BUG_SCRIPT });
+}
+
+// The scripted provider for a whole test file: started before its tests, closed after them. The
+// returned object is filled in when the provider is up, so tests read it as they would the provider.
+export function useProvider(model = MODEL): ScriptedProvider {
+  const provider = {} as ScriptedProvider;
+  beforeAll(async () => {
+    Object.assign(provider, await startProvider(model));
+  });
+  afterAll(() => provider.close());
+  return provider;
 }
 
 // A sandbox per test: its own TMPDIR (so the run's temp workspace lands where the test can see
