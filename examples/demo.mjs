@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
-const cli = here('../dist/src/cli/main.js');
+const cli = here('../dist/bin/case-route.mjs');
 const model = 'qwen3.6-35b-a3b';
 
 const provider = execa(process.execPath, [cli, 'provider', '--model', model, '--script', here('./fixtures/sum-bug/model-script.json')], {

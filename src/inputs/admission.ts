@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod-mini.js';
 import { readJsonInput, type JsonInput } from './json-input.js';
 
 export const ADMISSION_STATUSES = ['admitted', 'pending', 'rejected', 'revoked'] as const;
@@ -6,10 +6,10 @@ export const ADMISSION_STATUSES = ['admitted', 'pending', 'rejected', 'revoked']
 // Owned by CTO-WORK-020: the route reads it and never writes it. Extra fields are kept so the
 // fallback gate can see them.
 export const AdmissionSchema = z.looseObject({
-  work_id: z.string().min(1),
-  provider: z.string().min(1),
-  model: z.string().min(1),
-  provider_class: z.string().min(1),
+  work_id: z.string().check(z.minLength(1)),
+  provider: z.string().check(z.minLength(1)),
+  model: z.string().check(z.minLength(1)),
+  provider_class: z.string().check(z.minLength(1)),
   admission_status: z.enum(ADMISSION_STATUSES),
 });
 

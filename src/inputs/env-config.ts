@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod-mini.js';
 
 // The documented interface is the environment; names are fixed by the source documents.
 export const ENV = {
@@ -16,7 +16,7 @@ export const ENV = {
 
 export type EnvKey = keyof typeof ENV;
 
-const optionalValue = z.string().optional();
+const optionalValue = z.optional(z.string());
 
 export const EnvConfigSchema = z.object({
   decisionFile: optionalValue,

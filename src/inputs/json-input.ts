@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import jsonc from 'jsonc-parser';
-import type { z } from 'zod';
+import { visit } from 'jsonc-parser';
+import type { $ZodError, $ZodType } from 'zod/v4/core';
+import { z } from './zod-mini.js';
 
 export const MAX_INPUT_BYTES = 1024 * 1024;
 export const MAX_INPUT_DEPTH = 32;
@@ -16,7 +17,7 @@ export function sha256Hex(data: string | Uint8Array): string {
 }
 
 // Names a zod issue the way a person fixes it: file, then field path, then what was expected.
-export function describeIssues(fileLabel: string, error: z.ZodError): string {
+export function describeIssues(fileLabel: string, error: $ZodError): string {
   const issue = error.issues[0];
   if (!issue) return `${fileLabel}: invalid`;
   const field = issue.path.length > 0 ? issue.path.map(String).join('.') : '(top level)';
@@ -42,7 +43,7 @@ function depthOf(value: unknown): number {
 function findDuplicateKey(text: string): string | undefined {
   const scopes: Array<Set<string>> = [];
   let duplicate: string | undefined;
-  jsonc.visit(text, {
+  visit(text, {
     onObjectBegin: () => void scopes.push(new Set()),
     onObjectEnd: () => void scopes.pop(),
     onObjectProperty: (name) => {
@@ -55,7 +56,7 @@ function findDuplicateKey(text: string): string | undefined {
 }
 
 // Only the base name of a user's file is ever echoed: the full path may name their home.
-export async function readJsonInput<T>(path: string, schema: z.ZodType<T>): Promise<JsonInput<T>> {
+export async function readJsonInput<T>(path: string, schema: $ZodType<T>): Promise<JsonInput<T>> {
   const label = basename(path);
   let bytes: Buffer;
   try {
@@ -82,7 +83,7 @@ export async function readJsonInput<T>(path: string, schema: z.ZodType<T>): Prom
   if (duplicate !== undefined) {
     return { ok: false, detail: `${label}: field "${duplicate}" appears twice` };
   }
-  const result = schema.safeParse(parsed);
+  const result = z.safeParse(schema, parsed);
   if (!result.success) return { ok: false, detail: describeIssues(label, result.error) };
   return { ok: true, value: result.data, sha256: sha256Hex(bytes) };
 }

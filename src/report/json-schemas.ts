@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { $ZodType } from 'zod/v4/core';
 import { AdmissionSchema } from '../inputs/admission.js';
 import { DecisionSchema } from '../inputs/decision.js';
 import { ReportSchema } from './report-schema.js';
@@ -6,7 +7,7 @@ import { ReportSchema } from './report-schema.js';
 export const SCHEMA_NAMES = ['decision', 'admission', 'report'] as const;
 export type SchemaName = (typeof SCHEMA_NAMES)[number];
 
-const SOURCES: Record<SchemaName, { schema: z.ZodType; title: string; description: string }> = {
+const SOURCES: Record<SchemaName, { schema: $ZodType; title: string; description: string }> = {
   decision: {
     schema: DecisionSchema,
     title: 'CTO-WORK-020 decision record',

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../inputs/zod-mini.js';
 import type { StateVisit } from '../report/project-report.js';
 
 export const DEFAULT_FIXTURE = 'sum-bug';
@@ -7,18 +7,18 @@ export const DEFAULT_TIMEOUT_MS = 20 * 60 * 1000;
 
 // Validated once on the way in, so nothing later sees raw options.
 export const RouteOptionsSchema = z.object({
-  lane: z.enum(['fake', 'real']).default('fake'),
-  mode: z.enum(['run', 'validate']).default('run'),
+  lane: z._default(z.enum(['fake', 'real']), 'fake'),
+  mode: z._default(z.enum(['run', 'validate']), 'run'),
   // Not checked here: a fixture that is not a plain name under examples/fixtures is a gate
   // failure (fixture_invalid) with a report, not a usage error.
-  fixture: z.string().default(DEFAULT_FIXTURE),
-  outDir: z.string().min(1).default(DEFAULT_OUT_DIR),
-  timeoutMs: z.number().int().positive().default(DEFAULT_TIMEOUT_MS),
-  keepWorkspace: z.boolean().default(false),
-  cwd: z.string().optional(),
-  env: z.custom<NodeJS.ProcessEnv>((value) => value === undefined || (typeof value === 'object' && value !== null)).optional(),
-  signal: z.custom<AbortSignal>((value) => value === undefined || value instanceof AbortSignal).optional(),
-  onState: z.custom<(visit: StateVisit) => void>((value) => value === undefined || typeof value === 'function').optional(),
+  fixture: z._default(z.string(), DEFAULT_FIXTURE),
+  outDir: z._default(z.string().check(z.minLength(1)), DEFAULT_OUT_DIR),
+  timeoutMs: z._default(z.int().check(z.positive()), DEFAULT_TIMEOUT_MS),
+  keepWorkspace: z._default(z.boolean(), false),
+  cwd: z.optional(z.string()),
+  env: z.optional(z.custom<NodeJS.ProcessEnv>((value) => value === undefined || (typeof value === 'object' && value !== null))),
+  signal: z.optional(z.custom<AbortSignal>((value) => value === undefined || value instanceof AbortSignal)),
+  onState: z.optional(z.custom<(visit: StateVisit) => void>((value) => value === undefined || typeof value === 'function')),
 });
 
 export type RouteOptions = z.input<typeof RouteOptionsSchema>;

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { Report } from '../../src/report/report-schema.js';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
-export const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
+export const CLI = join(ROOT, 'dist', 'bin', 'case-route.mjs');
 export const EXAMPLES = join(ROOT, 'examples');
 export const MODEL = 'qwen3.6-35b-a3b';
 

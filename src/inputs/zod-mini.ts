@@ -1,0 +1,9 @@
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
+
+// The inputs a run reads before its first gate are checked with zod/mini, about a quarter of
+// classic zod to load (bench/RESULTS.md, gate latency). It ships without messages; these are the
+// English ones classic zod uses, so a user reads the same "expected string, received undefined".
+z.config(en());
+
+export { z };
