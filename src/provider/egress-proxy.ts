@@ -95,7 +95,7 @@ export async function startEgressDenyProxy(opts: { logFile: string }): Promise<E
     url: `http://127.0.0.1:${listener.port}`,
     port: listener.port,
     close() {
-      closing ??= listener.close().then(() => log.flush());
+      closing ??= listener.close().then(() => log.close());
       return closing;
     },
   };

@@ -37,9 +37,14 @@ export function requestPath(rawUrl: string | undefined): string {
 
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
 
-export function carriesLaneToken(authorization: string | undefined, laneToken: string): boolean {
-  const match = /^Bearer +(\S+)$/i.exec(authorization ?? '');
-  return match?.[1] !== undefined && timingSafeEqual(digest(match[1]), digest(laneToken));
+// Compared as digests, in constant time, so neither the token's length nor its prefix leaks
+// through timing; the lane's own digest is taken once.
+export function laneTokenCheck(laneToken: string): (authorization: string | undefined) => boolean {
+  const expected = digest(laneToken);
+  return (authorization) => {
+    const match = /^Bearer +(\S+)$/i.exec(authorization ?? '');
+    return match?.[1] !== undefined && timingSafeEqual(digest(match[1]), expected);
+  };
 }
 
 export type BodyVerdict =

@@ -5,7 +5,7 @@ import { isLoopbackHost, parseBaseUrl } from './base-url.js';
 import { openJsonlAppender, readJsonl } from './jsonl-file.js';
 import { listenOnLoopback } from './loopback-server.js';
 import { endToEndHeaders, upstreamRequestHeaders } from './proxy-headers.js';
-import { allowedRoute, carriesLaneToken, checkCompletionBody, REFUSAL_STATUS, requestPath, type ProxyRoute, type RefusalReason } from './proxy-rules.js';
+import { allowedRoute, checkCompletionBody, laneTokenCheck, REFUSAL_STATUS, requestPath, type ProxyRoute, type RefusalReason } from './proxy-rules.js';
 import { readRequestBody } from './request-body.js';
 
 export type { RefusalReason } from './proxy-rules.js';
@@ -87,6 +87,7 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
   const secure = upstream.origin.startsWith('https:');
   const agent = secure ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
   const audit = await openJsonlAppender(opts.auditFile);
+  const carriesLaneToken = laneTokenCheck(opts.laneToken);
   const inFlight = new Set<Promise<void>>();
 
   const refuse = (res: ServerResponse, exchange: Exchange, reason: RefusalReason): void => {
@@ -143,7 +144,9 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
       }
       exchange.streamed = isEventStream(upstreamResponse.headers['content-type']);
       res.writeHead(upstreamResponse.statusCode ?? 502, endToEndHeaders(upstreamResponse.headers));
-      res.flushHeaders();
+      // A stream's headers go out at once (a model may think for seconds before its first token);
+      // any other answer's go with its body, one write and one wake-up for the client instead of two.
+      if (exchange.streamed) res.flushHeaders();
       upstreamResponse.on('data', (chunk: Buffer) => {
         exchange.bytesOut += chunk.length;
       });
@@ -156,7 +159,7 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse, exchange: Exchange): Promise<void> => {
-    if (!carriesLaneToken(req.headers.authorization, opts.laneToken)) return refuse(res, exchange, 'bad_token');
+    if (!carriesLaneToken(req.headers.authorization)) return refuse(res, exchange, 'bad_token');
     const route = allowedRoute(req.method, req.url);
     if (route === null) return refuse(res, exchange, 'path_not_allowed');
     if (route === 'GET /v1/models') return forward(req, res, exchange, route, null);
@@ -225,7 +228,7 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
         // then an upstream cut would be misread as the upstream's failure.
         await Promise.all(inFlight);
         agent.destroy();
-        await audit.flush();
+        await audit.close();
       })();
       return closing;
     },

@@ -297,6 +297,19 @@ describe('recording proxy', () => {
     expect((await readAudit(auditFile)).map((record) => record.path)).toEqual(['/v1/chat/completions', '/v1/chat/completions', '/v1/models']);
   });
 
+  it('audits every one of many concurrent requests, in whole lines, by the time it has closed', async () => {
+    const { url } = await startProxy();
+    const answers = await Promise.all(
+      Array.from({ length: 120 }, (_, i) => (i % 3 === 0 ? post(url, chatBody({ model: 'claude-sonnet-4-6' })) : post(url, chatBody()))),
+    );
+    await Promise.all(answers.map((answer) => answer.arrayBuffer()));
+    await proxy?.close();
+    const audit = await readAudit(auditFile);
+    expect(audit).toHaveLength(120);
+    expect(audit.filter((record) => record.refused === 'model_not_admitted')).toHaveLength(40);
+    expect(audit.filter((record) => record.status === 200 && record.refused === null)).toHaveLength(80);
+  });
+
   it('rejects an audit file with a malformed or truncated line rather than skipping it', async () => {
     const { url } = await startProxy();
     await post(url, chatBody());
