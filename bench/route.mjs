@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DIST, median, MODEL, ROOT, startChild, stopChild } from './lib.mjs';
 
-const CLI = fileURLToPath(new URL('src/cli/main.js', DIST));
+const CLI = fileURLToPath(new URL('bin/case-route.mjs', DIST));
 
 async function runRoute(args, env) {
   const spawned = Date.now();
@@ -47,7 +47,7 @@ export async function wholeRoute({ quick = false } = {}) {
     CTO_HARNESS_CASE_MODEL_PROVIDER: 'qwen-local',
     CTO_HARNESS_CASE_MODEL: MODEL,
     CTO_HARNESS_CASE_LOCAL_BASE_URL: provider.info.url,
-    CTO_HARNESS_CASE_COMMAND: `${process.execPath} ${join(ROOT, 'test', 'cases', 'well-behaved-case.mjs')}`,
+    CTO_HARNESS_CASE_COMMAND: process.env.CTO_HARNESS_CASE_COMMAND || `${process.execPath} ${join(ROOT, 'test', 'cases', 'well-behaved-case.mjs')}`,
   };
   try {
     await runRoute(['--out', out], env);

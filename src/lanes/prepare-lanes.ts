@@ -36,6 +36,9 @@ export interface PreparedLane {
   readonly mapping: ModelMapping;
   readonly auditFile: string;
   readonly egressFile: string;
+  // Closes the lane's recording and egress proxies once its processes are gone; the workspace
+  // closes them too, for a lane that never ran.
+  stopRecorders(): Promise<void>;
 }
 
 export interface PrepareLanesArgs {
@@ -175,6 +178,9 @@ async function prepareLane(
     mapping: { logical_provider: admission.provider, case_provider_key: CASE_PROVIDER_KEY, model: admission.model },
     auditFile,
     egressFile,
+    stopRecorders: async () => {
+      await Promise.all([proxy.close(), egress.close()]);
+    },
   };
   return { lane, check };
 }

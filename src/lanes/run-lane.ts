@@ -40,26 +40,28 @@ export async function runLane(lane: PreparedLane, options: RunLaneOptions): Prom
     timeoutMs: options.timeoutMs,
     signal: options.signal,
   });
-  await writeFile(join(out, 'stdout.log'), options.redactor.redact(run.stdout));
-  await writeFile(join(out, 'stderr.log'), options.redactor.redact(run.stderr));
-  for (const name of ['proxy-audit.jsonl', 'egress.jsonl', 'gh.jsonl']) {
-    await copyRedacted(join(lane.dirs.logs, name), join(out, name), options.redactor);
+  // The lane is over: its proxies stop taking requests and finish their logs before anything reads
+  // them, so the evidence holds every request the lane made, each as a whole line.
+  await lane.stopRecorders();
+  // The acceptance check, the provider's re-check and the history read resolve whatever happens
+  // (execa with reject: false), so they start first and run while this process copies the
+  // evidence: the harness's time after a lane is on the run's critical path (bench/RESULTS.md).
+  const checks = Promise.all([
+    options.signal.aborted
+      ? { ran: false, passed: false, exit_code: null }
+      : runAcceptanceCheck(lane.dirs.repo, lane.fixture.manifest.acceptance, lane.env, ACCEPTANCE_TIMEOUT_MS),
+    observeProvider(lane.upstream, lane.mapping.model, { apiKey: lane.upstreamApiKey, timeoutMs: 5000 }),
+    execa('git', ['log', '-p', '--all'], { cwd: lane.dirs.repo, reject: false, stdin: 'ignore', env: lane.env, extendEnv: false }),
+  ]);
+  try {
+    await copyEvidence(lane, out, run, options.redactor);
+  } finally {
+    // A failed copy still waits for those processes: none outlives the lane's supervision.
+    await checks;
   }
-  // The generated Case config goes with the evidence: the attestation digests what Case was told.
-  await mkdir(join(out, 'adapter'), { recursive: true });
-  await copyRedacted(join(lane.dirs.data, 'config.json'), join(out, 'adapter', 'config.json'), options.redactor);
-  await copyRedacted(join(lane.dirs.data, 'projects.json'), join(out, 'adapter', 'projects.json'), options.redactor);
-  await copyRedacted(join(lane.dirs.pi, 'models.json'), join(out, 'adapter', 'models.json'), options.redactor);
-  const acceptance = options.signal.aborted
-    ? { ran: false, passed: false, exit_code: null }
-    : await runAcceptanceCheck(lane.dirs.repo, lane.fixture.manifest.acceptance, lane.env, ACCEPTANCE_TIMEOUT_MS);
-  const after = await observeProvider(lane.upstream, lane.mapping.model, { apiKey: lane.upstreamApiKey, timeoutMs: 5000 });
-  const stillServed = after.models_listed.includes(lane.mapping.model);
+  const [acceptance, after, history] = await checks;
   const gh = await readGhCalls(join(lane.dirs.logs, 'gh.jsonl'));
-  const events = join(lane.dirs.repo, '.case', lane.slug, 'events');
-  await mkdir(join(out, 'events'), { recursive: true });
-  await copyEvents(events, join(out, 'events'), options.redactor);
-  const history = await execa('git', ['log', '-p', '--all'], { cwd: lane.dirs.repo, reject: false, stdin: 'ignore', env: lane.env, extendEnv: false });
+  const stillServed = after.models_listed.includes(lane.mapping.model);
   return {
     history_holds_secret: history.exitCode !== 0 || options.redactor.scan(String(history.stdout)).secret,
     lane: lane.name,
@@ -83,6 +85,21 @@ export async function runLane(lane: PreparedLane, options: RunLaneOptions): Prom
       detail: stillServed ? `${lane.mapping.model} still listed` : `after the lane /v1/models lists ${after.models_listed.join(', ') || 'nothing'}${after.error ? ` (${after.error})` : ''}`,
     },
   };
+}
+
+async function copyEvidence(lane: PreparedLane, out: string, run: { stdout: string; stderr: string }, redactor: Redactor): Promise<void> {
+  const copy = (from: string, to: string) => copyRedacted(from, to, redactor);
+  await Promise.all([mkdir(join(out, 'adapter'), { recursive: true }), mkdir(join(out, 'events'), { recursive: true })]);
+  await Promise.all([
+    writeFile(join(out, 'stdout.log'), redactor.redact(run.stdout)),
+    writeFile(join(out, 'stderr.log'), redactor.redact(run.stderr)),
+    ...['proxy-audit.jsonl', 'egress.jsonl', 'gh.jsonl'].map((name) => copy(join(lane.dirs.logs, name), join(out, name))),
+    // The generated Case config goes with the evidence: the attestation digests what Case was told.
+    copy(join(lane.dirs.data, 'config.json'), join(out, 'adapter', 'config.json')),
+    copy(join(lane.dirs.data, 'projects.json'), join(out, 'adapter', 'projects.json')),
+    copy(join(lane.dirs.pi, 'models.json'), join(out, 'adapter', 'models.json')),
+    copyEvents(join(lane.dirs.repo, '.case', lane.slug, 'events'), join(out, 'events'), redactor),
+  ]);
 }
 
 async function copyEvents(from: string, to: string, redactor: Redactor): Promise<void> {

@@ -1,31 +1,59 @@
+import { get as httpGet, type IncomingMessage } from 'node:http';
+import { get as httpsGet } from 'node:https';
+
 export type Probe = { status: number; json: unknown } | { status: null; error: string };
 
-// Errors are reduced to a code ("ECONNREFUSED", "timeout"): messages from fetch can quote the URL,
-// and a short code is all a report needs.
+// A probe answer is a small JSON document; anything larger is not one.
+const MAX_PROBE_BYTES = 1024 * 1024;
+
+// node:http rather than fetch: a run's first fetch loads Node's bundled undici, about 40 ms of a
+// run that is otherwise over in a few hundred (bench/RESULTS.md, whole route).
+// A connection of its own for each probe (agent: false), closed with the answer: nothing pooled
+// outlives the preflight.
+function getText(url: string, headers: Record<string, string>, timeoutMs: number): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const request = (url.startsWith('https:') ? httpsGet : httpGet)(url, { headers, agent: false }, (response: IncomingMessage) => {
+      const status = response.statusCode ?? 0;
+      // Redirects are refused: following one could carry the key to a host nobody admitted.
+      if (status >= 300 && status < 400) {
+        response.resume();
+        reject(Object.assign(new Error('redirect refused'), { code: 'redirect refused' }));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      response.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_PROBE_BYTES) request.destroy(Object.assign(new Error('answer too large'), { code: 'answer too large' }));
+        else chunks.push(chunk);
+      });
+      response.on('end', () => resolve({ status, text: Buffer.concat(chunks).toString('utf8') }));
+      response.on('error', reject);
+    });
+    const timer = setTimeout(() => request.destroy(Object.assign(new Error('timeout'), { code: 'timeout' })), timeoutMs);
+    request.on('error', reject);
+    request.on('close', () => clearTimeout(timer));
+  });
+}
+
+// Errors are reduced to a code ("ECONNREFUSED", "timeout"): messages can quote the URL, and a
+// short code is all a report needs.
 function shortError(error: unknown): string {
-  if (error instanceof Error && error.name === 'TimeoutError') return 'timeout';
-  const cause = error instanceof Error ? (error.cause as NodeJS.ErrnoException | undefined) : undefined;
-  if (typeof cause?.code === 'string') return cause.code;
-  if (cause?.message?.includes('redirect')) return 'redirect refused';
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (typeof code === 'string') return code;
   return error instanceof Error ? error.name : 'error';
 }
 
-// Redirects are refused: following one could carry the key to a host nobody admitted.
 export async function probeJson(url: string, apiKey: string | undefined, timeoutMs: number): Promise<Probe> {
   try {
-    const response = await fetch(url, {
-      headers: apiKey ? { authorization: `Bearer ${apiKey}`, accept: 'application/json' } : { accept: 'application/json' },
-      redirect: 'error',
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const text = await response.text();
+    const { status, text } = await getText(url, apiKey ? { authorization: `Bearer ${apiKey}`, accept: 'application/json' } : { accept: 'application/json' }, timeoutMs);
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
       json = undefined;
     }
-    return { status: response.status, json };
+    return { status, json };
   } catch (error) {
     return { status: null, error: shortError(error) };
   }
