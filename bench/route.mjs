@@ -1,6 +1,7 @@
 // Benchmark 5: the whole route as a user runs it, `case-route run --json`, against the scripted
-// provider in its own process: the fake lane, and the real lane with the repo's test stand-in for
-// Case (a real process running the fake Case) beside its fake baseline.
+// provider in its own process: the fake lane, and the real lane (beside its fake baseline) with the
+// repo's test stand-in for Case (a real process running the fake Case) and, when available, with
+// real WorkOS Case.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -36,6 +37,17 @@ async function runRoute(args, env) {
 
 const medianPhases = (runs) => Object.fromEntries(Object.keys(runs[0].phases).map((name) => [name, median(runs.map((r) => r.phases[name]))]));
 
+const summary = (runs) => ({
+  wallMs: median(runs.map((r) => r.wallMs)),
+  toReportEmittedMs: median(runs.map((r) => r.toReportEmittedMs)),
+  lanesMs: median(runs.map((r) => r.lanesMs)),
+  harnessMs: median(runs.map((r) => r.wallMs - r.lanesMs)),
+  harnessShare: median(runs.map((r) => r.harnessShare)),
+  phases: medianPhases(runs),
+});
+
+// The real lane runs the repo's stand-in for Case; and real WorkOS Case as well when
+// CTO_HARNESS_CASE_COMMAND names it in the bench's environment (README, "Running real WorkOS Case").
 export async function wholeRoute({ quick = false } = {}) {
   const n = quick ? 2 : 5;
   const provider = await startChild('./upstream.mjs', ['scripted']);
@@ -47,21 +59,22 @@ export async function wholeRoute({ quick = false } = {}) {
     CTO_HARNESS_CASE_MODEL_PROVIDER: 'qwen-local',
     CTO_HARNESS_CASE_MODEL: MODEL,
     CTO_HARNESS_CASE_LOCAL_BASE_URL: provider.info.url,
-    CTO_HARNESS_CASE_COMMAND: process.env.CTO_HARNESS_CASE_COMMAND || `${process.execPath} ${join(ROOT, 'test', 'cases', 'well-behaved-case.mjs')}`,
+    CTO_HARNESS_CASE_COMMAND: `${process.execPath} ${join(ROOT, 'test', 'cases', 'well-behaved-case.mjs')}`,
   };
+  const realCase = process.env.CTO_HARNESS_CASE_COMMAND;
+  const realCaseEnv = realCase ? { ...env, CTO_HARNESS_CASE_COMMAND: realCase } : undefined;
   try {
     await runRoute(['--out', out], env);
+    if (realCaseEnv) await runRoute(['--lane', 'real', '--out', out], realCaseEnv);
     const fake = [];
+    const standIn = [];
     const real = [];
     for (let i = 0; i < n; i++) {
       fake.push(await runRoute(['--out', out], env));
-      real.push(await runRoute(['--lane', 'real', '--out', out], env));
+      standIn.push(await runRoute(['--lane', 'real', '--out', out], env));
+      if (realCaseEnv) real.push(await runRoute(['--lane', 'real', '--out', out], realCaseEnv));
     }
-    return {
-      n,
-      fake: { wallMs: median(fake.map((r) => r.wallMs)), toReportEmittedMs: median(fake.map((r) => r.toReportEmittedMs)), phases: medianPhases(fake) },
-      real: { wallMs: median(real.map((r) => r.wallMs)), lanesMs: median(real.map((r) => r.lanesMs)), harnessShare: median(real.map((r) => r.harnessShare)), phases: medianPhases(real) },
-    };
+    return { n, fake: summary(fake), standIn: summary(standIn), realCase: realCaseEnv ? summary(real) : null };
   } finally {
     await stopChild(provider.child);
     await rm(out, { recursive: true, force: true });
