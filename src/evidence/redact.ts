@@ -95,21 +95,45 @@ function stickyTest(pattern: RegExp): (text: string, index: number) => boolean {
   };
 }
 
-// Reports where in `text` a literal of a pass starts (in no particular order) until `found` says
-// stop. Literals are looked for by a character they contain, with indexOf, which is a memchr on a
+// Where a literal of a pass starts, as `sweep` reports it; true stops the sweep.
+type Found = (start: number, pass: number, slot: number) => boolean;
+
+// One indexOf sweep: the literals that contain `trigger`, and where in each it is.
+interface Sweep {
+  readonly trigger: string;
+  // By the low bytes of the characters before and after a hit: whether they could be those
+  // around the trigger in one of the literals. Most hits end here, without a string compare.
+  readonly around: Uint8Array;
+  readonly entries: ReadonlyArray<{ readonly offset: number; readonly literal: string; readonly pass: number; readonly slot: number }>;
+}
+
+const aroundIndex = (before: number, after: number) => ((before & 0xff) << 8) | (after & 0xff);
+
+function aroundTable(entries: Sweep['entries']): Uint8Array {
+  const around = new Uint8Array(65536);
+  const any = Array.from({ length: 256 }, (_, code) => code);
+  for (const { offset, literal } of entries) {
+    const befores = offset > 0 ? [literal.charCodeAt(offset - 1)] : any;
+    const afters = offset + 1 < literal.length ? [literal.charCodeAt(offset + 1)] : any;
+    for (const before of befores) for (const after of afters) around[aroundIndex(before, after)] = 1;
+  }
+  return around;
+}
+
+// Literals are looked for by a character they contain, with indexOf, which is a memchr on a
 // one-byte string: one fast sweep per character instead of one regex pass per pattern over the
 // whole text. A sweep costs about as much as 0.2% of the text in hits, and each hit about the
 // same; the characters are chosen greedily by that cost, per literal covered, from their
 // frequency in a sample of the text, and swept rarest first.
-function sweep(text: string, passes: readonly Pass[], found: (start: number, pass: number, slot: number) => boolean): void {
-  const samples = new Map<string, number>();
+function planSweeps(text: string, passes: readonly Pass[]): Sweep[] {
+  const samples = new Uint32Array(65536);
   const step = Math.max(1, Math.floor(text.length / 65536));
-  for (let i = 0; i < text.length; i += step) samples.set(text[i]!, (samples.get(text[i]!) ?? 0) + 1);
+  for (let i = 0; i < text.length; i += step) samples[text.charCodeAt(i)]! += 1;
   const sampled = Math.ceil(text.length / step);
-  const cost = (ch: string) => 0.002 * sampled + (samples.get(ch) ?? 0);
+  const cost = (ch: string) => 0.002 * sampled + samples[ch.charCodeAt(0)]!;
   // A slot per literal of each pass: the starts reported for one slot come in order.
   let uncovered = passes.flatMap(({ literals }, pass) => literals.map((literal) => ({ literal, pass }))).map((entry, slot) => ({ ...entry, slot }));
-  const sweeps: Array<{ trigger: string; entries: Array<{ offset: number; literal: string; pass: number; slot: number }> }> = [];
+  const sweeps: Sweep[] = [];
   while (uncovered.length > 0) {
     let best = '';
     let bestCost = Infinity;
@@ -117,23 +141,28 @@ function sweep(text: string, passes: readonly Pass[], found: (start: number, pas
       const perLiteral = cost(ch) / uncovered.filter(({ literal }) => literal.includes(ch)).length;
       if (perLiteral < bestCost) [best, bestCost] = [ch, perLiteral];
     }
-    const covered = uncovered.filter(({ literal }) => literal.includes(best));
-    sweeps.push({ trigger: best, entries: covered.map(({ literal, pass, slot }) => ({ offset: literal.indexOf(best), literal, pass, slot })) });
+    const entries = uncovered.filter(({ literal }) => literal.includes(best)).map(({ literal, pass, slot }) => ({ offset: literal.indexOf(best), literal, pass, slot }));
+    sweeps.push({ trigger: best, around: aroundTable(entries), entries });
     uncovered = uncovered.filter(({ literal }) => !literal.includes(best));
   }
-  sweeps.sort((a, b) => cost(a.trigger) - cost(b.trigger));
-  for (const { trigger, entries } of sweeps) {
-    // The character after the trigger, when every literal has one, rejects most hits cheaply.
-    const next = entries.every(({ offset, literal }) => offset + 1 < literal.length) ? new Uint8Array(65536) : undefined;
-    if (next) for (const { offset, literal } of entries) next[literal.charCodeAt(offset + 1)] = 1;
-    for (let i = text.indexOf(trigger); i !== -1; i = text.indexOf(trigger, i + 1)) {
-      if (next && next[text.charCodeAt(i + 1)] !== 1) continue;
-      for (const { offset, literal, pass, slot } of entries) {
-        const start = i - offset;
-        if (start >= 0 && text.startsWith(literal, start) && found(start, pass, slot)) return;
-      }
+  return sweeps.sort((a, b) => cost(a.trigger) - cost(b.trigger));
+}
+
+// Reports where in `text` a literal of a pass starts (in no particular order) until `found` says
+// stop; true if it did.
+function sweep(text: string, passes: readonly Pass[], found: Found): boolean {
+  return planSweeps(text, passes).some((one) => runSweep(text, one, found));
+}
+
+function runSweep(text: string, { trigger, around, entries }: Sweep, found: Found): boolean {
+  for (let i = text.indexOf(trigger); i !== -1; i = text.indexOf(trigger, i + 1)) {
+    if (around[aroundIndex(text.charCodeAt(i - 1), text.charCodeAt(i + 1))] === 0) continue;
+    for (const { offset, literal, pass, slot } of entries) {
+      const start = i - offset;
+      if (start >= 0 && text.startsWith(literal, start) && found(start, pass, slot)) return true;
     }
   }
+  return false;
 }
 
 // The fast path's output, built from slices of the input and replacements. Pieces are joined a
@@ -401,6 +430,20 @@ export function createRedactor(secretValues: readonly string[], paths: readonly 
     return out.finish();
   };
 
+  // One sweep for both kinds, so that a character shared by a path and a secret is swept once.
+  const scanLarge = (text: string): ScanResult => {
+    const found = { secret: false, path: false };
+    for (const one of planSweeps(text, passes)) {
+      if (one.entries.every(({ pass }) => found[passes[pass]!.kind])) continue;
+      runSweep(text, one, (start, index) => {
+        const pass = passes[index]!;
+        if (!found[pass.kind] && pass.matchesAt(text, start)) found[pass.kind] = true;
+        return found.secret && found.path;
+      });
+    }
+    return found;
+  };
+
   const redactOnce = (text: string) => (splittable && text.length >= FAST_PATH_MIN_LENGTH ? redactLarge(text) : runPasses(text));
   return {
     // A replacement can complete a match that was not there before (a path directly followed by a
@@ -415,15 +458,7 @@ export function createRedactor(secretValues: readonly string[], paths: readonly 
       return count;
     },
     scan(text) {
-      if (text.length >= FAST_PATH_MIN_LENGTH) {
-        const anyMatch = (kind: Pass['kind']): boolean => {
-          const ofKind = passes.filter((pass) => pass.kind === kind);
-          let hit = false;
-          sweep(text, ofKind, (start, index) => (hit = ofKind[index]!.matchesAt(text, start)));
-          return hit;
-        };
-        return { secret: anyMatch('secret'), path: anyMatch('path') };
-      }
+      if (text.length >= FAST_PATH_MIN_LENGTH) return scanLarge(text);
       const matches = (pattern: RegExp) => {
         pattern.lastIndex = 0;
         const hit = pattern.test(text);
