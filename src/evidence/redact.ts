@@ -165,34 +165,26 @@ function runSweep(text: string, { trigger, around, entries }: Sweep, found: Foun
   return false;
 }
 
-// The fast path's output, built from slices of the input and replacements. Pieces are joined a
-// few thousand at a time, so that the slices die young rather than all living until the end.
+// The fast path's output, built from slices of the input and replacements by concatenation: V8
+// keeps the result as a tree of the pieces and copies it into one flat string once, when it is
+// first read. Joining arrays of pieces, a few thousand at a time and then the chunks, copied every
+// character twice and took three times as long (190k replacements in 100 MB: 125 ms against 37).
 class Pieces {
   // Where in the input the next slice starts.
-  copied = 0;
-  private pending: string[] = [];
-  private readonly joined: string[] = [];
+  private copied = 0;
+  private out = '';
 
   constructor(private readonly text: string) {}
 
   // The input up to `start`, then `replacement` in place of the input up to `end`.
   replace(start: number, end: number, replacement: string): void {
-    this.add(this.text.slice(this.copied, start));
-    this.add(replacement);
+    this.out += this.text.slice(this.copied, start);
+    this.out += replacement;
     this.copied = end;
   }
 
   finish(): string {
-    this.add(this.text.slice(this.copied));
-    this.joined.push(this.pending.join(''));
-    return this.joined.join('');
-  }
-
-  private add(piece: string): void {
-    this.pending.push(piece);
-    if (this.pending.length < 4096) return;
-    this.joined.push(this.pending.join(''));
-    this.pending = [];
+    return this.out + this.text.slice(this.copied);
   }
 }
 
