@@ -56,6 +56,12 @@ const MAX_REDACTION_ROUNDS = 3;
 
 const flags = (found: ScanResult) => found.secret || found.path;
 
+// One round of redaction, and the scan of its output.
+interface Redacted {
+  readonly text: string;
+  scan(): ScanResult;
+}
+
 // Below this size the passes over the whole text are cheap and the fast path is not worth its set-up.
 const FAST_PATH_MIN_LENGTH = 64 * 1024;
 // More than one literal per this many characters is dense; dense text goes through the passes in
@@ -165,6 +171,16 @@ function runSweep(text: string, { trigger, around, entries }: Sweep, found: Foun
   return false;
 }
 
+// Where the fast path's output differs from its input: the input's [start, end) became `length`
+// characters at `at`. `reread`: whether a literal could overlap what is there now.
+interface Change {
+  readonly start: number;
+  readonly end: number;
+  readonly at: number;
+  readonly length: number;
+  readonly reread: boolean;
+}
+
 // The fast path's output, built from slices of the input and replacements by concatenation: V8
 // keeps the result as a tree of the pieces and copies it into one flat string once, when it is
 // first read. Joining arrays of pieces, a few thousand at a time and then the chunks, copied every
@@ -173,12 +189,14 @@ class Pieces {
   // Where in the input the next slice starts.
   private copied = 0;
   private out = '';
+  readonly changes: Change[] = [];
 
   constructor(private readonly text: string) {}
 
   // The input up to `start`, then `replacement` in place of the input up to `end`.
-  replace(start: number, end: number, replacement: string): void {
+  replace(start: number, end: number, replacement: string, reread: boolean): void {
     this.out += this.text.slice(this.copied, start);
+    this.changes.push({ start, end, at: this.out.length, length: replacement.length, reread });
     this.out += replacement;
     this.copied = end;
   }
@@ -341,10 +359,10 @@ export function createRedactor(secretValues: readonly string[], paths: readonly 
       }
       replaced = mergeSpans(replaced, taken);
     }
-    for (const span of replaced) out.replace(span.start, span.end, span.replacement);
+    for (const span of replaced) out.replace(span.start, span.end, span.replacement, false);
   };
 
-  const redactLarge = (text: string): string => {
+  const redactLarge = (text: string): Redacted => {
     // Each literal found, as one number that sorts by where, then by pass; one list per slot, in
     // order, then merged.
     const found: number[][] = [];
@@ -373,10 +391,11 @@ export function createRedactor(secretValues: readonly string[], paths: readonly 
         const end = to === -1 ? text.length : to;
         present.fill(0);
         for (; k < codes.length && at(k) < end; k++) present[codes[k]! % passes.length] = 1;
-        out.replace(from, end, runPasses(text.slice(from, end), foundIsComplete ? present : undefined));
+        out.replace(from, end, runPasses(text.slice(from, end), foundIsComplete ? present : undefined), true);
         from = end;
       }
-      return out.finish();
+      const redacted = out.finish();
+      return { text: redacted, scan: () => scanLarge(redacted) };
     }
     let regionStart = 0;
     for (let first = 0; first < codes.length; ) {
@@ -395,7 +414,7 @@ export function createRedactor(secretValues: readonly string[], paths: readonly 
         const pass = passes[codes[first]! % passes.length]!;
         const start = at(first);
         if (pass.matchesAt(text, start)) {
-          out.replace(start, start + pass.literals[0]!.length, pass.replacement!);
+          out.replace(start, start + pass.literals[0]!.length, pass.replacement!, false);
           if (pass.kind === 'secret') count += 1;
         }
       } else if (literalsOnly) {
@@ -414,12 +433,13 @@ export function createRedactor(secretValues: readonly string[], paths: readonly 
         const to = after !== -1 ? after : text.length;
         const present = foundIsComplete ? new Uint8Array(passes.length) : undefined;
         for (let k = first; present && k < last; k++) present[codes[k]! % passes.length] = 1;
-        out.replace(from, to, runPasses(text.slice(from, to), present));
+        out.replace(from, to, runPasses(text.slice(from, to), present), true);
       }
       regionStart = next;
       first = last;
     }
-    return out.finish();
+    const redacted = out.finish();
+    return { text: redacted, scan: () => scanChanged(redacted, codes, out.changes) };
   };
 
   // One sweep for both kinds, so that a character shared by a path and a secret is swept once.
@@ -436,31 +456,89 @@ export function createRedactor(secretValues: readonly string[], paths: readonly 
     return found;
   };
 
-  const redactOnce = (text: string) => (splittable && text.length >= FAST_PATH_MIN_LENGTH ? redactLarge(text) : runPasses(text));
+  // The scan of the sparse fast path's output, reading only what changed. A literal in the output
+  // either lies in text copied unchanged, where the sweep of the input found it (and the output
+  // has it shifted by the changes before it), or overlaps a change. A fixed replacement is only
+  // used when no literal can overlap one, so only the regions the passes ran over are read again,
+  // with the literals' length less one on either side. Each place is checked on the output.
+  const scanChanged = (out: string, codes: readonly number[], changes: readonly Change[]): ScanResult => {
+    const found = { secret: false, path: false };
+    const check = (start: number, index: number): boolean => {
+      const pass = passes[index]!;
+      if (!found[pass.kind] && pass.literals.some((literal) => out.startsWith(literal, start)) && pass.matchesAt(out, start)) found[pass.kind] = true;
+      return found.secret && found.path;
+    };
+    let shift = 0;
+    for (let k = 0, j = 0; k < codes.length; k++) {
+      const start = Math.floor(codes[k]! / passes.length);
+      for (; j < changes.length && changes[j]!.end <= start; j++) shift += changes[j]!.length - (changes[j]!.end - changes[j]!.start);
+      if (j < changes.length && changes[j]!.start <= start) continue;
+      if (check(start + shift, codes[k]! % passes.length)) return found;
+    }
+    const windows = rereadWindows(out.length, changes);
+    // The windows, one after another: no literal holds a line break, so none is found across two.
+    const starts: number[] = [];
+    let length = 0;
+    const joined = windows.map(({ from, to }) => {
+      starts.push(length);
+      length += to - from + 1;
+      return out.slice(from, to);
+    });
+    sweep(joined.join('\n'), passes, (start, index) => {
+      let w = 0;
+      for (let step = 1 << 30; step > 0; step >>= 1) if (w + step < starts.length && starts[w + step]! <= start) w += step;
+      return check(windows[w]!.from + start - starts[w]!, index);
+    });
+    return found;
+  };
+
+  // Where a literal could overlap a change to read again: each such change with the longest
+  // literal's length less one on either side, those that overlap merged, in order.
+  const margin = Math.max(...passes.flatMap((pass) => pass.literals.map((literal) => literal.length))) - 1;
+  const rereadWindows = (length: number, changes: readonly Change[]): Array<{ from: number; to: number }> => {
+    const windows: Array<{ from: number; to: number }> = [];
+    for (const { at, length: changed, reread } of changes) {
+      if (!reread) continue;
+      const from = Math.max(0, at - margin);
+      const to = Math.min(length, at + changed + margin);
+      const last = windows[windows.length - 1];
+      if (last && last.to >= from) last.to = to;
+      else windows.push({ from, to });
+    }
+    return windows;
+  };
+
+  const scan = (text: string): ScanResult => {
+    if (text.length >= FAST_PATH_MIN_LENGTH) return scanLarge(text);
+    const matches = (pattern: RegExp) => {
+      pattern.lastIndex = 0;
+      const hit = pattern.test(text);
+      pattern.lastIndex = 0;
+      return hit;
+    };
+    return {
+      secret: values.some((value) => text.includes(value)) || SECRET_PATTERNS.some(matches),
+      path: pathPatterns.some(({ pattern }) => matches(pattern)),
+    };
+  };
+
+  const redactOnce = (text: string): Redacted => {
+    if (splittable && text.length >= FAST_PATH_MIN_LENGTH) return redactLarge(text);
+    const out = runPasses(text);
+    return { text: out, scan: () => scan(out) };
+  };
   return {
     // A replacement can complete a match that was not there before (a path directly followed by a
     // secret reads as the bare path once the secret is gone), so the text is redacted again while
     // the scan still finds something, a bounded number of times.
     redact(text) {
-      let out = redactOnce(text);
-      for (let round = 1; round < MAX_REDACTION_ROUNDS && flags(this.scan(out)); round++) out = redactOnce(out);
-      return out;
+      let once = redactOnce(text);
+      for (let round = 1; round < MAX_REDACTION_ROUNDS && flags(once.scan()); round++) once = redactOnce(once.text);
+      return once.text;
     },
     get count() {
       return count;
     },
-    scan(text) {
-      if (text.length >= FAST_PATH_MIN_LENGTH) return scanLarge(text);
-      const matches = (pattern: RegExp) => {
-        pattern.lastIndex = 0;
-        const hit = pattern.test(text);
-        pattern.lastIndex = 0;
-        return hit;
-      };
-      return {
-        secret: values.some((value) => text.includes(value)) || SECRET_PATTERNS.some(matches),
-        path: pathPatterns.some(({ pattern }) => matches(pattern)),
-      };
-    },
+    scan,
   };
 }
