@@ -104,9 +104,12 @@ function stickyTest(pattern: RegExp): (text: string, index: number) => boolean {
 // Where a literal of a pass starts, as `sweep` reports it; true stops the sweep.
 type Found = (start: number, pass: number, slot: number) => boolean;
 
-// One indexOf sweep: the literals that contain `trigger`, and where in each it is.
+// One indexOf sweep: the literals that contain `trigger`, and where in each it is. `key` is the
+// trigger and what follows it in every one of them: indexOf checks those characters itself, after
+// its memchr for the trigger, which costs less than a return to JavaScript per trigger.
 interface Sweep {
   readonly trigger: string;
+  readonly key: string;
   // By the low bytes of the characters before and after a hit: whether they could be those
   // around the trigger in one of the literals. Most hits end here, without a string compare.
   readonly around: Uint8Array;
@@ -124,6 +127,17 @@ function aroundTable(entries: Sweep['entries']): Uint8Array {
     for (const before of befores) for (const after of afters) around[aroundIndex(before, after)] = 1;
   }
   return around;
+}
+
+// Up to this length V8 searches a one-byte string with memchr for the first character and then
+// compares the rest; a longer one may switch to Boyer-Moore-Horspool, slower here.
+const MAX_KEY_LENGTH = 6;
+
+function commonKey(entries: Sweep['entries']): string {
+  const [first, ...rest] = entries.map(({ offset, literal }) => literal.slice(offset, offset + MAX_KEY_LENGTH));
+  let length = 1;
+  while (length < first!.length && rest.every((tail) => tail[length] === first![length])) length++;
+  return first!.slice(0, length);
 }
 
 // Literals are looked for by a character they contain, with indexOf, which is a memchr on a
@@ -148,7 +162,7 @@ function planSweeps(text: string, passes: readonly Pass[]): Sweep[] {
       if (perLiteral < bestCost) [best, bestCost] = [ch, perLiteral];
     }
     const entries = uncovered.filter(({ literal }) => literal.includes(best)).map(({ literal, pass, slot }) => ({ offset: literal.indexOf(best), literal, pass, slot }));
-    sweeps.push({ trigger: best, around: aroundTable(entries), entries });
+    sweeps.push({ trigger: best, key: commonKey(entries), around: aroundTable(entries), entries });
     uncovered = uncovered.filter(({ literal }) => !literal.includes(best));
   }
   return sweeps.sort((a, b) => cost(a.trigger) - cost(b.trigger));
@@ -160,8 +174,8 @@ function sweep(text: string, passes: readonly Pass[], found: Found): boolean {
   return planSweeps(text, passes).some((one) => runSweep(text, one, found));
 }
 
-function runSweep(text: string, { trigger, around, entries }: Sweep, found: Found): boolean {
-  for (let i = text.indexOf(trigger); i !== -1; i = text.indexOf(trigger, i + 1)) {
+function runSweep(text: string, { key, around, entries }: Sweep, found: Found): boolean {
+  for (let i = text.indexOf(key); i !== -1; i = text.indexOf(key, i + 1)) {
     if (around[aroundIndex(text.charCodeAt(i - 1), text.charCodeAt(i + 1))] === 0) continue;
     for (const { offset, literal, pass, slot } of entries) {
       const start = i - offset;
