@@ -185,16 +185,6 @@ function runSweep(text: string, { key, around, entries }: Sweep, found: Found): 
   return false;
 }
 
-// Where the fast path's output differs from its input: the input's [start, end) became `length`
-// characters at `at`. `reread`: whether a literal could overlap what is there now.
-interface Change {
-  readonly start: number;
-  readonly end: number;
-  readonly at: number;
-  readonly length: number;
-  readonly reread: boolean;
-}
-
 // The fast path's output, built from slices of the input and replacements by concatenation: V8
 // keeps the result as a tree of the pieces and copies it into one flat string once, when it is
 // first read. Joining arrays of pieces, a few thousand at a time and then the chunks, copied every
@@ -203,14 +193,20 @@ class Pieces {
   // Where in the input the next slice starts.
   private copied = 0;
   private out = '';
-  readonly changes: Change[] = [];
+  // Where the output differs from the input, in order: for each change, where it starts and ends
+  // in the input and how much longer it is in the output, three numbers in a row (an object per
+  // change would be one more young object per replacement for the scavenger to copy).
+  readonly changes: number[] = [];
+  // Where in the output each change that a literal could overlap starts and ends.
+  readonly reread: number[] = [];
 
   constructor(private readonly text: string) {}
 
   // The input up to `start`, then `replacement` in place of the input up to `end`.
   replace(start: number, end: number, replacement: string, reread: boolean): void {
     this.out += this.text.slice(this.copied, start);
-    this.changes.push({ start, end, at: this.out.length, length: replacement.length, reread });
+    this.changes.push(start, end, replacement.length - (end - start));
+    if (reread) this.reread.push(this.out.length, this.out.length + replacement.length);
     this.out += replacement;
     this.copied = end;
   }
@@ -453,7 +449,7 @@ export function createRedactor(secretValues: readonly string[], paths: readonly 
       first = last;
     }
     const redacted = out.finish();
-    return { text: redacted, scan: () => scanChanged(redacted, codes, out.changes) };
+    return { text: redacted, scan: () => scanChanged(redacted, codes, out) };
   };
 
   // One sweep for both kinds, so that a character shared by a path and a secret is swept once.
@@ -475,7 +471,7 @@ export function createRedactor(secretValues: readonly string[], paths: readonly 
   // has it shifted by the changes before it), or overlaps a change. A fixed replacement is only
   // used when no literal can overlap one, so only the regions the passes ran over are read again,
   // with the literals' length less one on either side. Each place is checked on the output.
-  const scanChanged = (out: string, codes: readonly number[], changes: readonly Change[]): ScanResult => {
+  const scanChanged = (out: string, codes: readonly number[], { changes, reread }: Pieces): ScanResult => {
     const found = { secret: false, path: false };
     const check = (start: number, index: number): boolean => {
       const pass = passes[index]!;
@@ -485,11 +481,11 @@ export function createRedactor(secretValues: readonly string[], paths: readonly 
     let shift = 0;
     for (let k = 0, j = 0; k < codes.length; k++) {
       const start = Math.floor(codes[k]! / passes.length);
-      for (; j < changes.length && changes[j]!.end <= start; j++) shift += changes[j]!.length - (changes[j]!.end - changes[j]!.start);
-      if (j < changes.length && changes[j]!.start <= start) continue;
+      for (; j < changes.length && changes[j + 1]! <= start; j += 3) shift += changes[j + 2]!;
+      if (j < changes.length && changes[j]! <= start) continue;
       if (check(start + shift, codes[k]! % passes.length)) return found;
     }
-    const windows = rereadWindows(out.length, changes);
+    const windows = rereadWindows(out.length, reread);
     // The windows, one after another: no literal holds a line break, so none is found across two.
     const starts: number[] = [];
     let length = 0;
@@ -509,12 +505,11 @@ export function createRedactor(secretValues: readonly string[], paths: readonly 
   // Where a literal could overlap a change to read again: each such change with the longest
   // literal's length less one on either side, those that overlap merged, in order.
   const margin = Math.max(...passes.flatMap((pass) => pass.literals.map((literal) => literal.length))) - 1;
-  const rereadWindows = (length: number, changes: readonly Change[]): Array<{ from: number; to: number }> => {
+  const rereadWindows = (length: number, reread: readonly number[]): Array<{ from: number; to: number }> => {
     const windows: Array<{ from: number; to: number }> = [];
-    for (const { at, length: changed, reread } of changes) {
-      if (!reread) continue;
-      const from = Math.max(0, at - margin);
-      const to = Math.min(length, at + changed + margin);
+    for (let i = 0; i < reread.length; i += 2) {
+      const from = Math.max(0, reread[i]! - margin);
+      const to = Math.min(length, reread[i + 1]! + margin);
       const last = windows[windows.length - 1];
       if (last && last.to >= from) last.to = to;
       else windows.push({ from, to });
