@@ -168,10 +168,23 @@ function planSweeps(text: string, passes: readonly Pass[]): Sweep[] {
   return sweeps.sort((a, b) => cost(a.trigger) - cost(b.trigger));
 }
 
-// Reports where in `text` a literal of a pass starts (in no particular order) until `found` says
-// stop; true if it did.
-function sweep(text: string, passes: readonly Pass[], found: Found): boolean {
-  return planSweeps(text, passes).some((one) => runSweep(text, one, found));
+// The sweeps go over the text a block at a time, all of them over one block before the next, so
+// that all but the first read it from the CPU's cache rather than from memory: the sweeps for rare
+// characters, which cost little more than the reading, take a third of the time. A block reaches
+// past its end by the longest literal less one, so that a literal starting in it is whole in it.
+const SWEEP_BLOCK_LENGTH = 256 * 1024;
+
+// Reports where in `text` a literal of a pass starts until `found` says stop, in order for each
+// slot (one literal of one pass). `skip` leaves a sweep out; it is asked again for each block.
+function sweep(text: string, passes: readonly Pass[], found: Found, skip: (one: Sweep) => boolean = () => false): void {
+  const sweeps = planSweeps(text, passes);
+  const reach = Math.max(...sweeps.flatMap(({ entries }) => entries.map(({ literal }) => literal.length))) - 1;
+  for (let from = 0; from < text.length; from += SWEEP_BLOCK_LENGTH) {
+    const end = Math.min(text.length - from, SWEEP_BLOCK_LENGTH);
+    const block = text.slice(from, from + end + reach);
+    const inBlock: Found = (start, pass, slot) => start < end && found(from + start, pass, slot);
+    for (const one of sweeps) if (!skip(one) && runSweep(block, one, inBlock)) return;
+  }
 }
 
 function runSweep(text: string, { key, around, entries }: Sweep, found: Found): boolean {
@@ -455,14 +468,16 @@ export function createRedactor(secretValues: readonly string[], paths: readonly 
   // One sweep for both kinds, so that a character shared by a path and a secret is swept once.
   const scanLarge = (text: string): ScanResult => {
     const found = { secret: false, path: false };
-    for (const one of planSweeps(text, passes)) {
-      if (one.entries.every(({ pass }) => found[passes[pass]!.kind])) continue;
-      runSweep(text, one, (start, index) => {
+    sweep(
+      text,
+      passes,
+      (start, index) => {
         const pass = passes[index]!;
         if (!found[pass.kind] && pass.matchesAt(text, start)) found[pass.kind] = true;
         return found.secret && found.path;
-      });
-    }
+      },
+      (one) => one.entries.every(({ pass }) => found[passes[pass]!.kind]),
+    );
     return found;
   };
 
