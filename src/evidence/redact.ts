@@ -110,22 +110,25 @@ type Found = (start: number, pass: number, slot: number) => boolean;
 interface Sweep {
   readonly trigger: string;
   readonly key: string;
-  // By the low bytes of the characters before and after a hit: whether they could be those
-  // around the trigger in one of the literals. Most hits end here, without a string compare.
-  readonly around: Uint8Array;
+  // By the low bytes of the characters before and after a hit, the literals they could be around
+  // the trigger of: a bit for each of the first 31, and bit 31 for the rest. Most hits end here,
+  // without a string compare, and most of the others compare one literal.
+  readonly around: Uint32Array;
   readonly entries: ReadonlyArray<{ readonly offset: number; readonly literal: string; readonly pass: number; readonly slot: number }>;
 }
 
 const aroundIndex = (before: number, after: number) => ((before & 0xff) << 8) | (after & 0xff);
 
-function aroundTable(entries: Sweep['entries']): Uint8Array {
-  const around = new Uint8Array(65536);
+const entryBit = (entry: number) => 1 << Math.min(entry, 31);
+
+function aroundTable(entries: Sweep['entries']): Uint32Array {
+  const around = new Uint32Array(65536);
   const any = Array.from({ length: 256 }, (_, code) => code);
-  for (const { offset, literal } of entries) {
+  entries.forEach(({ offset, literal }, entry) => {
     const befores = offset > 0 ? [literal.charCodeAt(offset - 1)] : any;
     const afters = offset + 1 < literal.length ? [literal.charCodeAt(offset + 1)] : any;
-    for (const before of befores) for (const after of afters) around[aroundIndex(before, after)] = 1;
-  }
+    for (const before of befores) for (const after of afters) around[aroundIndex(before, after)]! |= entryBit(entry);
+  });
   return around;
 }
 
@@ -189,8 +192,11 @@ function sweep(text: string, passes: readonly Pass[], found: Found, skip: (one: 
 
 function runSweep(text: string, { key, around, entries }: Sweep, found: Found): boolean {
   for (let i = text.indexOf(key); i !== -1; i = text.indexOf(key, i + 1)) {
-    if (around[aroundIndex(text.charCodeAt(i - 1), text.charCodeAt(i + 1))] === 0) continue;
-    for (const { offset, literal, pass, slot } of entries) {
+    const bits = around[aroundIndex(text.charCodeAt(i - 1), text.charCodeAt(i + 1))]!;
+    if (bits === 0) continue;
+    for (let entry = 0; entry < entries.length; entry++) {
+      if ((bits & entryBit(entry)) === 0) continue;
+      const { offset, literal, pass, slot } = entries[entry]!;
       const start = i - offset;
       if (start >= 0 && text.startsWith(literal, start) && found(start, pass, slot)) return true;
     }
