@@ -105,13 +105,13 @@ function stickyTest(pattern: RegExp): (text: string, index: number) => boolean {
 type Found = (start: number, pass: number, slot: number) => boolean;
 
 // One indexOf sweep: the literals that contain `trigger`, and where in each it is. `key` is the
-// trigger and what follows it in every one of them: indexOf checks those characters itself, after
+// trigger and the characters after it that all of them share: indexOf compares those itself after
 // its memchr for the trigger, which costs less than a return to JavaScript per trigger.
 interface Sweep {
   readonly trigger: string;
   readonly key: string;
-  // By the low bytes of the characters before and after a hit, the literals they could be around
-  // the trigger of: a bit for each of the first 31, and bit 31 for the rest. Most hits end here,
+  // By the low bytes of the characters before and after a hit, which literals have those around
+  // their trigger: a bit for each of the first 31, and bit 31 for the rest. Most hits end here,
   // without a string compare, and most of the others compare one literal.
   readonly around: Uint32Array;
   readonly entries: ReadonlyArray<{ readonly offset: number; readonly literal: string; readonly pass: number; readonly slot: number }>;
