@@ -122,9 +122,13 @@ const aroundIndex = (before: number, after: number) => ((before & 0xff) << 8) | 
 const entryBit = (entry: number) => 1 << Math.min(entry, 31);
 
 function aroundTable(entries: Sweep['entries']): Uint32Array {
-  const around = new Uint32Array(65536);
+  // A one-character literal fits every hit: its bits are filled in at once, not in a loop over
+  // all 65536 pairs of characters, which cost more than a sweep of a few MB.
+  const everywhere = entries.reduce((bits, { literal }, entry) => (literal.length === 1 ? bits | entryBit(entry) : bits), 0);
+  const around = new Uint32Array(65536).fill(everywhere);
   const any = Array.from({ length: 256 }, (_, code) => code);
   entries.forEach(({ offset, literal }, entry) => {
+    if (literal.length === 1) return;
     const befores = offset > 0 ? [literal.charCodeAt(offset - 1)] : any;
     const afters = offset + 1 < literal.length ? [literal.charCodeAt(offset + 1)] : any;
     for (const before of befores) for (const after of afters) around[aroundIndex(before, after)]! |= entryBit(entry);
@@ -143,6 +147,9 @@ function commonKey(entries: Sweep['entries']): string {
   return first!.slice(0, length);
 }
 
+// Enough characters to rank them by frequency; on a large text each is a cache miss.
+const SAMPLE_LENGTH = 16384;
+
 // Literals are looked for by a character they contain, with indexOf, which is a memchr on a
 // one-byte string: one fast sweep per character instead of one regex pass per pattern over the
 // whole text. A sweep costs about as much as 0.2% of the text in hits, and each hit about the
@@ -150,7 +157,7 @@ function commonKey(entries: Sweep['entries']): string {
 // frequency in a sample of the text, and swept rarest first.
 function planSweeps(text: string, passes: readonly Pass[]): Sweep[] {
   const samples = new Uint32Array(65536);
-  const step = Math.max(1, Math.floor(text.length / 65536));
+  const step = Math.max(1, Math.floor(text.length / SAMPLE_LENGTH));
   for (let i = 0; i < text.length; i += step) samples[text.charCodeAt(i)]! += 1;
   const sampled = Math.ceil(text.length / step);
   const cost = (ch: string) => 0.002 * sampled + samples[ch.charCodeAt(0)]!;
