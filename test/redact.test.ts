@@ -46,6 +46,24 @@ describe('redaction', () => {
     );
   });
 
+  // The sweep reads a large text in blocks of 256 KiB: a literal cut by a block's edge, at every
+  // offset, must still be found exactly as the reference finds it.
+  it('finds literals that straddle the sweep blocks of a large text', () => {
+    const edge = 256 * 1024;
+    const filler = 'ab '.repeat(edge);
+    for (const literal of FRAGMENTS.filter((fragment) => fragment.length > 3)) {
+      for (let start = edge - literal.length; start <= edge + 1; start++) {
+        const sample = `${filler.slice(0, start - 1)}\n${literal}${filler.slice(0, 20_000)}`;
+        const fast = createRedactor(VALUES, PATHS);
+        const reference = createReferenceRedactor(VALUES, PATHS);
+        const out = fast.redact(sample);
+        expect(out).toBe(reference.redact(sample));
+        expect(fast.count).toBe(reference.count);
+        expect(fast.scan(sample)).toEqual(reference.scan(sample));
+      }
+    }
+  });
+
   it('redacts a key in a query string once, and the result scans clean', () => {
     const redactor = createRedactor([]);
     const out = redactor.redact('GET /v1/models?api_key=abc123&x=1');
