@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScriptedProvider } from '../src/provider/scripted-provider.js';
@@ -121,6 +121,8 @@ describe('case-route run blocks before Case starts', () => {
       // The workspace was kept on purpose: no Case (fake or real) ever started in it.
       const kept = await listTree(sandbox.tmp);
       expect(kept.filter((f) => f.endsWith('fake-case.started') || /events\/run-.*\.jsonl$/.test(f))).toEqual([]);
+      // Blocked before lanes are prepared, a run writes nothing outside its report directory.
+      if (!report.states_visited.some((v) => v.state === 'provider_verified')) expect(await readdir(sandbox.tmp)).toEqual([]);
     } finally {
       await sandbox.cleanup();
     }

@@ -129,7 +129,7 @@ async function prepareLane(
 ): Promise<{ lane: PreparedLane; check: Check }> {
   const { workspace, admission, config } = args;
   const role = name === args.lane ? 'primary' : 'baseline';
-  const dirs = await makeLaneDirs(join(workspace.dir, 'lanes', name));
+  const dirs = await makeLaneDirs(join(await workspace.ensure(), 'lanes', name));
   await copyFixtureInto(dirs.repo, files);
   let upstream = config.baseUrl!.trim();
   let upstreamApiKey = config.apiKey || undefined;

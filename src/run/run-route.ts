@@ -63,7 +63,7 @@ export async function createRouteActor(rawOptions: RouteOptions, inspect?: (even
       throw new RouteSetupError(`cannot create the run directory under --out (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
     }
   }
-  const workspace = await Workspace.create(options.keepWorkspace);
+  const workspace = Workspace.plan(options.keepWorkspace);
   const redactor = createRedactor(
     [...secretValuesFromEnv(env), ...(config.apiKey ? [config.apiKey] : [])],
     [
