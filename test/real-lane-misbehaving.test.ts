@@ -111,6 +111,14 @@ describe('real lane with a misbehaving Case', () => {
       expect(report.fail_reasons.find((f) => f.reason === 'fallback_detected')?.detail).toContain('api.anthropic.com:443');
     }));
 
+  it('an egress attempt made by the acceptance check, after the lane, is recorded and fails the run', () =>
+    withSandbox(provider.url, async (sandbox) => {
+      const { report } = await runReal(sandbox, { CTO_HARNESS_CASE_COMMAND: caseCommand('egress-in-acceptance-case.mjs') });
+      expect(report.status).toBe('fail');
+      expect(lane(report, 'real').egress_attempts).toContainEqual({ host: 'api.anthropic.com', port: 443 });
+      expect(report.fail_reasons.find((f) => f.reason === 'fallback_detected')?.detail).toContain('api.anthropic.com:443');
+    }));
+
   it('a Case that never calls the model proves nothing and fails', () =>
     withSandbox(provider.url, async (sandbox) => {
       const { report } = await runReal(sandbox, { CTO_HARNESS_CASE_COMMAND: caseCommand('silent-case.mjs') });

@@ -36,6 +36,33 @@ describe('redaction', () => {
     );
   });
 
+  // Known values and path labels drawn from characters that meet the redactor's own output
+  // (`~`, `[`, `]`, `<`, `>`), line ends, and characters outside ASCII and the BMP: where a value
+  // can overlap a replacement, the redactor takes its slower, complete path.
+  it('gives what the reference gives for arbitrary known values and paths too', () => {
+    const piece = fc.constantFrom('~', '[', ']', '<', '>', 'a', 'b', '/', '-', '\r', '\n', ' ', '\u00e9', '\u{1F600}', 'REDACTED', 'sk-', 'Bearer ');
+    const value = fc.array(piece, { minLength: 3, maxLength: 8 }).map((parts) => parts.join('')).filter((v) => v.length >= 6);
+    const path = fc.array(piece, { minLength: 2, maxLength: 6 }).map((parts) => `/${parts.join('')}`).filter((p) => p.length >= 4);
+    const config = fc.record({
+      values: fc.array(value, { maxLength: 3 }),
+      paths: fc.array(fc.record({ path, label: fc.constantFrom('~', '<workspace>', '<cwd>') }), { maxLength: 3 }),
+    });
+    fc.assert(
+      fc.property(config, fc.array(fc.oneof(piece, fc.constantFrom(...FRAGMENTS)), { maxLength: 300 }), fc.boolean(), ({ values, paths }, parts, large) => {
+        const chunk = [...parts, ...values, ...paths.map((p) => p.path)].join('');
+        const sample = large && chunk.length > 0 ? chunk.repeat(Math.ceil(70_000 / chunk.length)) : chunk;
+        const fast = createRedactor(values, paths);
+        const reference = createReferenceRedactor(values, paths);
+        const out = fast.redact(sample);
+        expect(out).toBe(reference.redact(sample));
+        expect(fast.count).toBe(reference.count);
+        expect(fast.scan(out)).toEqual(reference.scan(out));
+        expect(fast.scan(sample)).toEqual(reference.scan(sample));
+      }),
+      { numRuns: 80 },
+    );
+  });
+
   it('leaves nothing its own pre-finish scan would flag', () => {
     fc.assert(
       fc.property(text, (sample) => {

@@ -40,26 +40,34 @@ export async function runLane(lane: PreparedLane, options: RunLaneOptions): Prom
     timeoutMs: options.timeoutMs,
     signal: options.signal,
   });
-  // The lane is over: its proxies stop taking requests and finish their logs before anything reads
-  // them, so the evidence holds every request the lane made, each as a whole line.
-  await lane.stopRecorders();
-  // The acceptance check, the provider's re-check and the history read resolve whatever happens
-  // (execa with reject: false), so they start first and run while this process copies the
-  // evidence: the harness's time after a lane is on the run's critical path (bench/RESULTS.md).
-  const checks = Promise.all([
-    options.signal.aborted
-      ? { ran: false, passed: false, exit_code: null }
-      : runAcceptanceCheck(lane.dirs.repo, lane.fixture.manifest.acceptance, lane.env, ACCEPTANCE_TIMEOUT_MS),
-    observeProvider(lane.upstream, lane.mapping.model, { apiKey: lane.upstreamApiKey, timeoutMs: 5000 }),
-    execa('git', ['log', '-p', '--all'], { cwd: lane.dirs.repo, reject: false, stdin: 'ignore', env: lane.env, extendEnv: false }),
-  ]);
+  // The acceptance check runs the lane's code again, in the lane's environment, so the lane's
+  // proxies keep recording until it is over: an attempt it makes is evidence as much as one Case
+  // makes. What the lane printed and what Case was told are copied meanwhile, as they were when it
+  // ended (bench/RESULTS.md: the harness's time after a lane is on the run's critical path).
+  const acceptance = options.signal.aborted
+    ? Promise.resolve({ ran: false, passed: false, exit_code: null })
+    : runAcceptanceCheck(lane.dirs.repo, lane.fixture.manifest.acceptance, lane.env, ACCEPTANCE_TIMEOUT_MS);
+  let providerCheck: ReturnType<typeof observeProvider> | undefined;
   try {
-    await copyEvidence(lane, out, run, options.redactor);
+    await copyLaneOutput(lane, out, run, options.redactor);
+    // Started after the copy's redaction, which holds the event loop, so that the probe's timeout
+    // measures the provider and not this process.
+    providerCheck = observeProvider(lane.upstream, lane.mapping.model, { apiKey: lane.upstreamApiKey, timeoutMs: 5000 });
   } finally {
-    // A failed copy still waits for those processes: none outlives the lane's supervision.
-    await checks;
+    // A failed copy still waits for the check: no process outlives the lane's supervision.
+    await acceptance;
   }
-  const [acceptance, after, history] = await checks;
+  const after = await providerCheck;
+  // Now the lane's proxies stop taking requests and finish their logs, and only then is anything
+  // read from them, so the evidence holds every request made, each as a whole line.
+  await lane.stopRecorders();
+  const historyRead = execa('git', ['log', '-p', '--all'], { cwd: lane.dirs.repo, reject: false, stdin: 'ignore', env: lane.env, extendEnv: false });
+  try {
+    await copyLaneLogs(lane, out, options.redactor);
+  } finally {
+    await historyRead;
+  }
+  const history = await historyRead;
   const gh = await readGhCalls(join(lane.dirs.logs, 'gh.jsonl'));
   const stillServed = after.models_listed.includes(lane.mapping.model);
   return {
@@ -76,7 +84,7 @@ export async function runLane(lane: PreparedLane, options: RunLaneOptions): Prom
     egress_attempts: await readEgressLog(lane.egressFile),
     spawn_lines: parseSpawnLines(run.stderr),
     pipeline_outcome: await readPipelineOutcome(lane.dirs.repo, lane.slug),
-    acceptance,
+    acceptance: await acceptance,
     pull_requests: gh.filter((call) => call.allowed).length,
     refused_gh_calls: gh.filter((call) => !call.allowed).length,
     served_after: {
@@ -87,17 +95,22 @@ export async function runLane(lane: PreparedLane, options: RunLaneOptions): Prom
   };
 }
 
-async function copyEvidence(lane: PreparedLane, out: string, run: { stdout: string; stderr: string }, redactor: Redactor): Promise<void> {
-  const copy = (from: string, to: string) => copyRedacted(from, to, redactor);
-  await Promise.all([mkdir(join(out, 'adapter'), { recursive: true }), mkdir(join(out, 'events'), { recursive: true })]);
+async function copyLaneOutput(lane: PreparedLane, out: string, run: { stdout: string; stderr: string }, redactor: Redactor): Promise<void> {
+  await mkdir(join(out, 'adapter'), { recursive: true });
   await Promise.all([
     writeFile(join(out, 'stdout.log'), redactor.redact(run.stdout)),
     writeFile(join(out, 'stderr.log'), redactor.redact(run.stderr)),
-    ...['proxy-audit.jsonl', 'egress.jsonl', 'gh.jsonl'].map((name) => copy(join(lane.dirs.logs, name), join(out, name))),
     // The generated Case config goes with the evidence: the attestation digests what Case was told.
-    copy(join(lane.dirs.data, 'config.json'), join(out, 'adapter', 'config.json')),
-    copy(join(lane.dirs.data, 'projects.json'), join(out, 'adapter', 'projects.json')),
-    copy(join(lane.dirs.pi, 'models.json'), join(out, 'adapter', 'models.json')),
+    copyRedacted(join(lane.dirs.data, 'config.json'), join(out, 'adapter', 'config.json'), redactor),
+    copyRedacted(join(lane.dirs.data, 'projects.json'), join(out, 'adapter', 'projects.json'), redactor),
+    copyRedacted(join(lane.dirs.pi, 'models.json'), join(out, 'adapter', 'models.json'), redactor),
+  ]);
+}
+
+async function copyLaneLogs(lane: PreparedLane, out: string, redactor: Redactor): Promise<void> {
+  await mkdir(join(out, 'events'), { recursive: true });
+  await Promise.all([
+    ...['proxy-audit.jsonl', 'egress.jsonl', 'gh.jsonl'].map((name) => copyRedacted(join(lane.dirs.logs, name), join(out, name), redactor)),
     copyEvents(join(lane.dirs.repo, '.case', lane.slug, 'events'), join(out, 'events'), redactor),
   ]);
 }
