@@ -89,7 +89,10 @@ export async function startEgressDenyProxy(opts: { logFile: string }): Promise<E
     else socket.destroy();
   });
 
-  const listener = await listenOnLoopback(server);
+  const listener = await listenOnLoopback(server).catch(async (error: unknown) => {
+    await log.close().catch(() => undefined);
+    throw error;
+  });
   let closing: Promise<void> | undefined;
   return {
     url: `http://127.0.0.1:${listener.port}`,

@@ -16,7 +16,7 @@ function getText(url: string, headers: Record<string, string>, timeoutMs: number
       const status = response.statusCode ?? 0;
       // Redirects are refused: following one could carry the key to a host nobody admitted.
       if (status >= 300 && status < 400) {
-        response.resume();
+        request.destroy();
         reject(Object.assign(new Error('redirect refused'), { code: 'redirect refused' }));
         return;
       }
@@ -27,7 +27,8 @@ function getText(url: string, headers: Record<string, string>, timeoutMs: number
         if (size > MAX_PROBE_BYTES) request.destroy(Object.assign(new Error('answer too large'), { code: 'answer too large' }));
         else chunks.push(chunk);
       });
-      response.on('end', () => resolve({ status, text: Buffer.concat(chunks).toString('utf8') }));
+      // As fetch's text() does, a leading byte-order mark is dropped.
+      response.on('end', () => resolve({ status, text: Buffer.concat(chunks).toString('utf8').replace(/^\uFEFF/, '') }));
       response.on('error', reject);
     });
     const timer = setTimeout(() => request.destroy(Object.assign(new Error('timeout'), { code: 'timeout' })), timeoutMs);

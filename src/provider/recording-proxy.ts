@@ -216,7 +216,10 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
     handle(req, res, exchange).catch(() => res.destroy());
   });
 
-  const listener = await listenOnLoopback(server);
+  const listener = await listenOnLoopback(server).catch(async (error: unknown) => {
+    await audit.close().catch(() => undefined);
+    throw error;
+  });
   let closing: Promise<void> | undefined;
   return {
     url: `http://127.0.0.1:${listener.port}/v1`,
