@@ -211,14 +211,17 @@ function runSweep(text: string, { key, around, entries }: Sweep, found: Found): 
   return false;
 }
 
-// The fast path's output, built from slices of the input and replacements by concatenation: V8
-// keeps the result as a tree of the pieces and copies it into one flat string once, when it is
-// first read. Joining arrays of pieces, a few thousand at a time and then the chunks, copied every
-// character twice and took three times as long (190k replacements in 100 MB: 125 ms against 37).
+// The fast path's output: slices of the input (which V8 does not copy) and replacements, in one
+// array joined once at the end, so every character is copied once. Joining in chunks of a few
+// thousand pieces copied it twice (three times as long); a tree of concatenations, flattened when
+// first read, kept twice as many young objects alive for the scavenger (redact 5-10% slower at
+// 100 MB, measured side by side).
 class Pieces {
   // Where in the input the next slice starts.
   private copied = 0;
-  private out = '';
+  private readonly parts: string[] = [];
+  // The output's length so far.
+  private length = 0;
   // Where the output differs from the input, in order: for each change, where it starts and ends
   // in the input and how much longer it is in the output, three numbers in a row (an object per
   // change would be one more young object per replacement for the scavenger to copy).
@@ -230,15 +233,17 @@ class Pieces {
 
   // The input up to `start`, then `replacement` in place of the input up to `end`.
   replace(start: number, end: number, replacement: string, reread: boolean): void {
-    this.out += this.text.slice(this.copied, start);
+    this.parts.push(this.text.slice(this.copied, start), replacement);
+    this.length += start - this.copied;
     this.changes.push(start, end, replacement.length - (end - start));
-    if (reread) this.reread.push(this.out.length, this.out.length + replacement.length);
-    this.out += replacement;
+    if (reread) this.reread.push(this.length, this.length + replacement.length);
+    this.length += replacement.length;
     this.copied = end;
   }
 
   finish(): string {
-    return this.out + this.text.slice(this.copied);
+    this.parts.push(this.text.slice(this.copied));
+    return this.parts.join('');
   }
 }
 
