@@ -21,17 +21,21 @@ const text = fc
   .array(fc.oneof(fc.constantFrom(...FRAGMENTS), fc.string({ maxLength: 12 })), { maxLength: 400 })
   .chain((parts) => fc.integer({ min: 1, max: 400 }).map((repeat) => parts.join('').repeat(repeat > 1 && parts.length > 0 ? Math.ceil(70_000 / Math.max(1, parts.join('').length)) : 1)));
 
+// The fast redactor against the one-pass-per-pattern reference: same text, same count, same scan.
+function expectSameAsReference(values: string[], paths: Array<{ path: string; label: string }>, sample: string): void {
+  const fast = createRedactor(values, paths);
+  const reference = createReferenceRedactor(values, paths);
+  const out = fast.redact(sample);
+  expect(out).toBe(reference.redact(sample));
+  expect(fast.count).toBe(reference.count);
+  expect(fast.scan(out)).toEqual(reference.scan(out));
+  expect(fast.scan(sample)).toEqual(reference.scan(sample));
+}
+
 describe('redaction', () => {
   it('gives exactly what the one-pass-per-pattern reference gives, small texts and large (fast path) alike', () => {
     fc.assert(
-      fc.property(text, (sample) => {
-        const fast = createRedactor(VALUES, PATHS);
-        const reference = createReferenceRedactor(VALUES, PATHS);
-        const out = fast.redact(sample);
-        expect(out).toBe(reference.redact(sample));
-        expect(fast.count).toBe(reference.count);
-        expect(fast.scan(out)).toEqual(reference.scan(out));
-      }),
+      fc.property(text, (sample) => expectSameAsReference(VALUES, PATHS, sample)),
       { numRuns: 60 },
     );
   });
@@ -50,14 +54,7 @@ describe('redaction', () => {
     fc.assert(
       fc.property(config, fc.array(fc.oneof(piece, fc.constantFrom(...FRAGMENTS)), { maxLength: 300 }), fc.boolean(), ({ values, paths }, parts, large) => {
         const chunk = [...parts, ...values, ...paths.map((p) => p.path)].join('');
-        const sample = large && chunk.length > 0 ? chunk.repeat(Math.ceil(70_000 / chunk.length)) : chunk;
-        const fast = createRedactor(values, paths);
-        const reference = createReferenceRedactor(values, paths);
-        const out = fast.redact(sample);
-        expect(out).toBe(reference.redact(sample));
-        expect(fast.count).toBe(reference.count);
-        expect(fast.scan(out)).toEqual(reference.scan(out));
-        expect(fast.scan(sample)).toEqual(reference.scan(sample));
+        expectSameAsReference(values, paths, large && chunk.length > 0 ? chunk.repeat(Math.ceil(70_000 / chunk.length)) : chunk);
       }),
       { numRuns: 80 },
     );
@@ -80,13 +77,7 @@ describe('redaction', () => {
     const filler = 'ab '.repeat(edge);
     for (const literal of FRAGMENTS.filter((fragment) => fragment.length > 3)) {
       for (let start = edge - literal.length; start <= edge + 1; start++) {
-        const sample = `${filler.slice(0, start - 1)}\n${literal}${filler.slice(0, 20_000)}`;
-        const fast = createRedactor(VALUES, PATHS);
-        const reference = createReferenceRedactor(VALUES, PATHS);
-        const out = fast.redact(sample);
-        expect(out).toBe(reference.redact(sample));
-        expect(fast.count).toBe(reference.count);
-        expect(fast.scan(sample)).toEqual(reference.scan(sample));
+        expectSameAsReference(VALUES, PATHS, `${filler.slice(0, start - 1)}\n${literal}${filler.slice(0, 20_000)}`);
       }
     }
   });
