@@ -47,27 +47,17 @@ export async function runLane(lane: PreparedLane, options: RunLaneOptions): Prom
   const acceptance = options.signal.aborted
     ? Promise.resolve({ ran: false, passed: false, exit_code: null })
     : runAcceptanceCheck(lane.dirs.repo, lane.fixture.manifest.acceptance, lane.env, ACCEPTANCE_TIMEOUT_MS);
-  let providerCheck: ReturnType<typeof observeProvider> | undefined;
-  try {
-    await copyLaneOutput(lane, out, run, options.redactor);
-    // Started after the copy's redaction, which holds the event loop, so that the probe's timeout
-    // measures the provider and not this process.
-    providerCheck = observeProvider(lane.upstream, lane.mapping.model, { apiKey: lane.upstreamApiKey, timeoutMs: 5000 });
-  } finally {
-    // A failed copy still waits for the check: no process outlives the lane's supervision.
-    await acceptance;
-  }
-  const after = await providerCheck;
+  const accepted = await alongside(acceptance, () => copyLaneOutput(lane, out, run, options.redactor));
+  // After the copy's redaction, which holds the event loop, so that the probe's timeout measures
+  // the provider and not this process.
+  const after = await observeProvider(lane.upstream, lane.mapping.model, { apiKey: lane.upstreamApiKey, timeoutMs: 5000 });
   // Now the lane's proxies stop taking requests and finish their logs, and only then is anything
   // read from them, so the evidence holds every request made, each as a whole line.
   await lane.stopRecorders();
-  const historyRead = execa('git', ['log', '-p', '--all'], { cwd: lane.dirs.repo, reject: false, stdin: 'ignore', env: lane.env, extendEnv: false });
-  try {
-    await copyLaneLogs(lane, out, options.redactor);
-  } finally {
-    await historyRead;
-  }
-  const history = await historyRead;
+  const history = await alongside(
+    execa('git', ['log', '-p', '--all'], { cwd: lane.dirs.repo, reject: false, stdin: 'ignore', env: lane.env, extendEnv: false }),
+    () => copyLaneLogs(lane, out, options.redactor),
+  );
   const gh = await readGhCalls(join(lane.dirs.logs, 'gh.jsonl'));
   const stillServed = after.models_listed.includes(lane.mapping.model);
   return {
@@ -84,7 +74,7 @@ export async function runLane(lane: PreparedLane, options: RunLaneOptions): Prom
     egress_attempts: await readEgressLog(lane.egressFile),
     spawn_lines: parseSpawnLines(run.stderr),
     pipeline_outcome: await readPipelineOutcome(lane.dirs.repo, lane.slug),
-    acceptance: await acceptance,
+    acceptance: accepted,
     pull_requests: gh.filter((call) => call.allowed).length,
     refused_gh_calls: gh.filter((call) => !call.allowed).length,
     served_after: {
@@ -93,6 +83,17 @@ export async function runLane(lane: PreparedLane, options: RunLaneOptions): Prom
       detail: stillServed ? `${lane.mapping.model} still listed` : `after the lane /v1/models lists ${after.models_listed.join(', ') || 'nothing'}${after.error ? ` (${after.error})` : ''}`,
     },
   };
+}
+
+// Does `work` while `pending` (a check that resolves whatever happens) goes on, and waits for it
+// even when the work fails: no process outlives the lane's supervision.
+async function alongside<T>(pending: Promise<T>, work: () => Promise<void>): Promise<T> {
+  try {
+    await work();
+  } finally {
+    await pending;
+  }
+  return pending;
 }
 
 async function copyLaneOutput(lane: PreparedLane, out: string, run: { stdout: string; stderr: string }, redactor: Redactor): Promise<void> {
