@@ -1,4 +1,7 @@
+import type { EvidenceProblem } from '../evidence/case-observations.js';
+import type { AcceptanceResult } from '../fixture/acceptance-check.js';
 import type { EgressAttempt } from '../provider/egress-proxy.js';
+import type { LaneIsolation } from '../sandbox/isolation.js';
 import type { AuditRecord } from '../provider/recording-proxy.js';
 
 export type LaneName = 'fake' | 'real';
@@ -24,6 +27,7 @@ export interface ModelMapping {
 export interface LaneEvidence {
   readonly lane: LaneName;
   readonly role: 'primary' | 'baseline';
+  readonly isolation: LaneIsolation;
   readonly fixture: { readonly name: string; readonly tree_sha256: string };
   readonly mapping: ModelMapping;
   readonly exit_code: number | null;
@@ -34,7 +38,9 @@ export interface LaneEvidence {
   readonly egress_attempts: readonly EgressAttempt[];
   readonly spawn_lines: readonly SpawnLine[];
   readonly pipeline_outcome: string | null;
-  readonly acceptance: { readonly ran: boolean; readonly passed: boolean; readonly exit_code: number | null };
+  readonly acceptance: AcceptanceResult;
+  // Evidence that could not be read whole or in its required shape; any one fails the run.
+  readonly evidence_problems: readonly EvidenceProblem[];
   readonly pull_requests: number;
   readonly refused_gh_calls: number;
   // Commits are out of reach of redaction, so the lane's whole git history is scanned instead.

@@ -8,6 +8,7 @@ const FAIL_REASON_CODES = Object.keys(FAIL_REASONS) as [FailReason, ...FailReaso
 const LaneReportSchema = z.object({
   lane: z.enum(['fake', 'real']),
   role: z.enum(['primary', 'baseline']),
+  isolation: z.object({ mode: z.enum(['namespaces', 'off']), detail: z.string() }),
   fixture: z.object({ name: z.string(), tree_sha256: z.string() }),
   model_mapping: z.object({ logical_provider: z.string(), case_provider_key: z.string(), model: z.string() }),
   exit_code: z.number().nullable(),
@@ -20,7 +21,8 @@ const LaneReportSchema = z.object({
   egress_attempts: z.array(z.object({ host: z.string(), port: z.number() })),
   spawn_lines: z.array(z.object({ agent: z.string().nullable(), provider: z.string().nullable(), model: z.string().nullable() })),
   pipeline_outcome: z.string().nullable(),
-  acceptance: z.object({ ran: z.boolean(), passed: z.boolean(), exit_code: z.number().nullable() }),
+  acceptance: z.object({ ran: z.boolean(), passed: z.boolean(), exit_code: z.number().nullable(), detail: z.string() }),
+  evidence_problems: z.array(z.object({ kind: z.enum(['truncated', 'unparseable']), detail: z.string() })),
   pull_requests: z.number(),
   refused_gh_calls: z.number(),
   history_holds_secret: z.boolean(),
