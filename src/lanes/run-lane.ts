@@ -47,6 +47,7 @@ export async function runLane(lane: PreparedLane, options: RunLaneOptions): Prom
     timeoutMs: options.timeoutMs,
     signal: options.signal,
     output: { ...output, maxBytes: LANE_OUTPUT_CAP },
+    statusFd: lane.sandbox.isolation.mode === 'namespaces',
   });
   // The lane's proxies keep recording through the check: an egress attempt by code the lane left
   // is evidence as much as one Case makes.

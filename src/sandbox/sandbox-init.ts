@@ -1,10 +1,13 @@
 import { spawn } from 'node:child_process';
+import { writeSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { constants } from 'node:os';
 
 // PID 1 of a lane's namespaces. It bridges loopback ports inside the namespace to the harness's
 // Unix sockets (the lane's only way out), then runs the lane's command with every capability
 // dropped, and exits with its status: when it exits, the kernel kills whatever the lane left.
+// The status also goes to the harness on fd 3, which the lane never holds (its own fd 3 is a
+// fresh pipe), because a process killed by a signal can only be told apart there.
 
 interface InitConfig {
   readonly bridges: ReadonlyArray<{ readonly port: number; readonly socket: string }>;
@@ -43,13 +46,18 @@ try {
 const child = spawn(
   config.setpriv,
   ['--bounding-set=-all', '--inh-caps=-all', '--ambient-caps=-all', '--no-new-privs', '--', ...config.argv],
-  { stdio: ['ignore', 'inherit', 'inherit'] },
+  { stdio: ['ignore', 'inherit', 'inherit', 'pipe'] },
 );
 child.on('error', (error) => {
   process.stderr.write(`case-route sandbox: cannot start the lane (${error.message})\n`);
   process.exit(127);
 });
 child.on('exit', (code, signal) => {
+  try {
+    writeSync(3, JSON.stringify({ code, signal }));
+  } catch {
+    // started without a status channel
+  }
   process.exit(code ?? 128 + (signal ? constants.signals[signal] : 0));
 });
 // Signals from the harness reach the lane through its process group; this process only waits.
