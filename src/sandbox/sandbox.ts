@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { IsolationTools, LaneIsolation } from './isolation.js';
 import { laneView } from './lane-view.js';
 import { sandboxedArgv, type Bridge } from './sandbox-command.js';
@@ -45,7 +46,8 @@ export function createSandbox(tools: IsolationTools | undefined, context: Sandbo
       const view = await laneView({
         root: spec.stage,
         writable: spec.writable,
-        readable: spec.readable,
+        // A bridge needs its socket in sight.
+        readable: [...spec.readable, ...spec.bridges.map((b) => dirname(b.socket))],
         cwd: spec.cwd,
         harnessCwd: context.harnessCwd,
         runDir: context.runDir,
