@@ -80,9 +80,11 @@ export async function laneView(args: LaneViewArgs): Promise<SandboxView> {
   const hidden = await reals(['/home', '/root', '/run', '/mnt', '/media', '/srv', ...(args.home ? [args.home] : []), args.runDir, ...(args.harnessCwd === '/' ? [] : [args.harnessCwd])]);
   const scratch = await reals([tmpdir(), '/tmp', '/var/tmp', '/dev/shm']);
   const stopAt = [...hidden, ...scratch, '/'];
-  const files = await reals(args.commandArgv.filter((word) => isAbsolute(word)));
-  const named = await reals((await Promise.all(files.map(pathsNamedInScript))).flat());
-  const needed = [...files, ...named];
+  // Each path as written and as resolved: a symlink (node_modules/.bin/bun) must stay reachable
+  // where it is named, and its target where it lives.
+  const written = args.commandArgv.filter((word) => isAbsolute(word) && existsSync(word));
+  const named = (await Promise.all(written.map(pathsNamedInScript))).flat();
+  const needed = [...written, ...named, ...(await reals([...written, ...named]))];
   const roots = await Promise.all(needed.map(async (p) => ((await isFile(p)) ? installationRoot(p, stopAt) : p)));
   const nodePrefix = dirname(dirname(await realpath(process.execPath)));
   const enclosingModules = PROJECT_ROOT.split('/node_modules/').length > 1 ? `${PROJECT_ROOT.split('/node_modules/')[0]}/node_modules` : undefined;
