@@ -1,9 +1,11 @@
-import { readFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { chmod, mkdir, readFile } from 'node:fs/promises';
+import { execa } from 'execa';
 import { join } from 'node:path';
 import { nanoid } from 'nanoid';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../src/report/report-schema.js';
-import { listTree, parseReport, processesCarrying, ROOT, runCli, useProvider, withSandbox, type Sandbox } from './support/cli.js';
+import { CLI, listTree, parseReport, processesCarrying, ROOT, runCli, useProvider, withSandbox, type Sandbox } from './support/cli.js';
 
 // Hostile Case stand-ins (test/cases/), one per class of attack on the evidence. Each run must end
 // not passing, or pass because the attack provably did nothing, with no process left and no
@@ -144,5 +146,29 @@ describe('--isolation off', () => {
       expect(report.status).toBe('pass');
       expect(report.lanes.map((l) => l.isolation.mode)).toEqual(['off', 'off']);
       expect(stderr).toContain('egress and tampering were observed, not prevented');
+    }));
+});
+
+// CI runs as root; a user's harness usually does not. The same run as an unprivileged user, where
+// the kernel lets such a user make namespaces and this checkout is readable by others.
+const asNobody = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--'];
+const unprivileged = (() => {
+  if (process.getuid?.() !== 0) return 'needs root to switch to an unprivileged user';
+  const probe = spawnSync(asNobody[0]!, [...asNobody.slice(1), 'unshare', '--user', '--map-root-user', '--net', '--mount', '--pid', '--fork', process.execPath, '-e', `require('fs').accessSync(${JSON.stringify(CLI)})`], { stdio: 'ignore' });
+  return probe.status === 0 ? null : 'an unprivileged user cannot make namespaces here or read this checkout';
+})();
+
+describe('as an unprivileged user', () => {
+  it.skipIf(unprivileged !== null)(`the real lane runs isolated and passes${unprivileged ? ` (skipped: ${unprivileged})` : ''}`, () =>
+    withSandbox(provider.url, async (sandbox) => {
+      await chmod(sandbox.dir, 0o755);
+      await chmod(sandbox.tmp, 0o777);
+      await mkdir(sandbox.out, { mode: 0o777 });
+      await chmod(sandbox.out, 0o777);
+      const env = sandbox.env({ CTO_HARNESS_CASE_COMMAND: caseCommand('well-behaved-case.mjs') });
+      const result = await execa(asNobody[0]!, [...asNobody.slice(1), process.execPath, CLI, 'run', '--lane', 'real', '--json', '--out', sandbox.out], { env, extendEnv: false, reject: false, cwd: sandbox.dir });
+      const report = parseReport(String(result.stdout));
+      expect(report.lanes.map((l) => l.isolation.mode)).toEqual(['namespaces', 'namespaces']);
+      expect(report.status).toBe('pass');
     }));
 });
