@@ -46,6 +46,19 @@ describe('a sealed lane', () => {
       expect(report.lanes.map((l) => l.isolation.mode)).toEqual(['namespaces', 'namespaces']);
     }));
 
+  it("sees its workspace and what it needs: the checkout read-only, the run directory and the harness's home not at all, no host process", () =>
+    withSandbox(provider.url, async (sandbox) => {
+      const home = join(sandbox.dir, 'home');
+      await mkdir(join(home, '.ssh'), { recursive: true });
+      const { report, runDir } = await runReal(sandbox, 'view-probe-case.mjs', [Buffer.from(JSON.stringify([sandbox.out, home])).toString('base64')], [], { HOME: home });
+      const seen = await readFile(join(runDir, 'lanes', 'real', 'stdout.log'), 'utf8');
+      expect(seen).toContain('view: write the checkout: no (EROFS)');
+      expect(seen).toMatch(/view: list the run directories: no \((ENOENT|EMPTY)\)/);
+      expect(seen).toMatch(/view: list the harness's home: no \((ENOENT|EMPTY)\)/);
+      expect(Number(/view: processes (\d+)/.exec(seen)?.[1])).toBeLessThan(10);
+      expect(report.status).toBe('pass');
+    }));
+
   it('forged or erased evidence does not change what the harness recorded', () =>
     withSandbox(provider.url, async (sandbox) => {
       const { report, runDir } = await runReal(sandbox, 'forge-evidence-case.mjs');
@@ -169,6 +182,7 @@ describe('as an unprivileged user', () => {
       const result = await execa(asNobody[0]!, [...asNobody.slice(1), process.execPath, CLI, 'run', '--lane', 'real', '--json', '--out', sandbox.out], { env, extendEnv: false, reject: false, cwd: sandbox.dir });
       const report = parseReport(String(result.stdout));
       expect(report.lanes.map((l) => l.isolation.mode)).toEqual(['namespaces', 'namespaces']);
+      expect(report.fail_reasons).toEqual([]);
       expect(report.status).toBe('pass');
     }));
 });

@@ -34,6 +34,8 @@ async function reals(paths: readonly string[]): Promise<string[]> {
   return (await Promise.all(paths.map(real))).filter((p): p is string => p !== undefined);
 }
 
+const DEVICES = ['null', 'zero', 'full', 'random', 'urandom', 'tty'];
+
 const MARKERS = ['package.json', '.git', 'node_modules', 'bunfig.toml'];
 
 // The smallest directory that is plausibly a whole installation: the nearest ancestor holding a
@@ -103,6 +105,7 @@ export async function laneView(args: LaneViewArgs): Promise<SandboxView> {
     readable,
     hidden,
     scratch,
+    devices: DEVICES.filter((d) => existsSync(`/dev/${d}`)),
     cwd: args.cwd,
   };
 }
