@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DIST, median, MODEL, ROOT, startChild, stopChild } from './lib.mjs';
+import { DIST, median, ROOT, routeEnv, startChild, stopChild } from './lib.mjs';
 
 const CLI = fileURLToPath(new URL('bin/case-route.mjs', DIST));
 
@@ -26,14 +26,8 @@ export async function isolationCost({ quick = false } = {}) {
   const n = quick ? 3 : 9;
   const provider = await startChild('./upstream.mjs', ['scripted']);
   const out = await mkdtemp(join(tmpdir(), 'case-route-bench-isolation-'));
-  const env = {
-    PATH: process.env.PATH,
-    CTO_HARNESS_CASE_DECISION_FILE: join(ROOT, 'examples', 'decision.json'),
-    CTO_HARNESS_CASE_MODEL_ADMISSION_FILE: join(ROOT, 'examples', 'admission.json'),
-    CTO_HARNESS_CASE_MODEL_PROVIDER: 'qwen-local',
-    CTO_HARNESS_CASE_MODEL: MODEL,
-    CTO_HARNESS_CASE_LOCAL_BASE_URL: provider.info.url,
-  };
+  const env = routeEnv(provider.info.url);
+
   try {
     await startToFirstRequest('required', out, env);
     const isolated = [];
