@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { writeSync } from 'node:fs';
+import { readSync, writeSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { constants } from 'node:os';
 
@@ -13,9 +13,22 @@ interface InitConfig {
   readonly bridges: ReadonlyArray<{ readonly port: number; readonly socket: string }>;
   readonly setpriv: string;
   readonly argv: readonly string[];
+  readonly cwd: string;
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as InitConfig;
+
+// Started while the sandbox's mounts are still being made: wait for the setup's `go` (end of
+// input without it means the setup failed, and the namespace is going away).
+const go = Buffer.alloc(3);
+let read = 0;
+while (read < go.length) {
+  const n = readSync(0, go, read, go.length - read, null);
+  if (n === 0) process.exit(125);
+  read += n;
+}
+if (go.toString() !== 'go\n') process.exit(125);
+process.chdir(config.cwd);
 
 function bridge(port: number, socketPath: string): Promise<Server> {
   const server = createServer((client: Socket) => {

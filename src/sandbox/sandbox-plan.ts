@@ -89,8 +89,11 @@ export function sandboxFstab(view: SandboxView, devTemplate: string): string {
 
 // The shell script run as root of a fresh user+mount+pid+net namespace (unshare): it mounts the
 // fstab, makes read-only any other mount of the host's that is still writable in the new root
-// (fail closed if one cannot be), brings up loopback and pivots into the new root, then execs
-// `then`. The host's root is detached, so nothing outside the view is reachable by path.
+// (fail closed if one cannot be), brings up loopback and pivots into the new root. `then` (the
+// lane's first process) starts at once beside it, so that its own start-up overlaps the mounts,
+// and goes on only when the setup says `go` on its stdin; pivot_root moves it into the new root
+// with everything else of the namespace. The host's root is detached, so nothing outside the
+// view is reachable by path.
 export function sandboxScript(view: SandboxView, tools: SandboxTools, fstab: string, then: readonly string[]): string {
   const R = view.root;
   const alts = (paths: readonly string[]) => paths.map(quote).join('|') || "''";
@@ -98,6 +101,7 @@ export function sandboxScript(view: SandboxView, tools: SandboxTools, fstab: str
   const keep = [...exposed.filter((e) => e.writable).map((e) => `${R}${e.path}`), ...outermost([...view.scratch, '/dev/shm']).map((p) => `${R}${p}`)];
   const covered = [...outermost([...view.hidden, ...view.scratch]), '/proc', '/sys', '/dev'].map((p) => `${quote(`${R}${p}`)}/*`);
   const lines = [
+    '{',
     'set -eu',
     `${quote(tools.mount)} -n --all --fstab ${quote(fstab)}`,
     `mps=$(awk -v r=${quote(R)} '($5 == r || index($5, r "/") == 1) && $6 !~ /^ro(,|$)/ { print $5 }' /proc/self/mountinfo)`,
@@ -112,8 +116,8 @@ export function sandboxScript(view: SandboxView, tools: SandboxTools, fstab: str
     `cd ${quote(R)}`,
     `${quote(tools.pivotRoot)} . .`,
     `${quote(tools.umount)} -n -l .`,
-    `cd ${quote(view.cwd)}`,
-    `exec ${then.map(quote).join(' ')}`,
+    `echo go`,
+    `} | ${then.map(quote).join(' ')}`,
   ];
   return `${lines.join('\n')}\n`;
 }
