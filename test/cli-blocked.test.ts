@@ -147,19 +147,27 @@ describe('case-route validate', () => {
     try {
       const result = await runCli(['validate', '--json'], sandbox.env());
       expect(result.exitCode).toBe(0);
-      expect(JSON.parse(result.stdout)).toMatchObject({ status: 'ready', blocked_reason: null });
+      expect(JSON.parse(result.stdout)).toEqual({
+        status: 'ready',
+        blocked: null,
+        states_visited: ['loading_decision', 'decision_loaded', 'config_checked', 'admission_matched', 'provider_verified', 'validated'],
+      });
       expect(await listTree(sandbox.tmp)).toEqual([]);
     } finally {
       await sandbox.cleanup();
     }
   });
 
-  it('blocks with the reason code and exit 2', async () => {
+  it('blocks with the gate, the reason code and exit 2', async () => {
     const sandbox = await makeSandbox(provider.url);
     try {
       const result = await runCli(['validate', '--json'], sandbox.env({ CTO_HARNESS_CASE_MODEL: 'claude-sonnet-4-6' }));
       expect(result.exitCode).toBe(2);
-      expect(JSON.parse(result.stdout)).toMatchObject({ status: 'blocked', blocked_reason: 'admission_mismatch' });
+      expect(JSON.parse(result.stdout)).toEqual({
+        status: 'blocked',
+        blocked: { gate: 'admissionMatchesEnv', reason: 'admission_mismatch', detail: expect.stringContaining('claude-sonnet-4-6') },
+        states_visited: ['loading_decision', 'decision_loaded', 'config_checked', 'blocked'],
+      });
     } finally {
       await sandbox.cleanup();
     }
