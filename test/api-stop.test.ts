@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRouteActor } from '../src/run/run-route.js';
@@ -9,7 +9,10 @@ const provider = useProvider();
 describe('stopping the route actor from a harness script', () => {
   it('kills the lane process tree, writes an aborted report and removes the workspace', async () => {
     const sandbox = await makeSandbox(provider.url);
+    // Every path in a Case command must exist before the run, so the file the stand-in writes to
+    // is created empty first.
     const pids = join(sandbox.dir, 'pids.json');
+    writeFileSync(pids, '');
     // os.tmpdir() reads TMPDIR when called, so the run's workspace lands where the test looks.
     const previousTmp = process.env.TMPDIR;
     process.env.TMPDIR = sandbox.tmp;
@@ -17,7 +20,7 @@ describe('stopping the route actor from a harness script', () => {
       const env = sandbox.env({ CTO_HARNESS_CASE_COMMAND: `${process.execPath} ${join(ROOT, 'test', 'cases', 'hanging-case.mjs')} ${pids}` });
       const run = await createRouteActor({ lane: 'real', env, outDir: sandbox.out, cwd: sandbox.dir });
       run.actor.start();
-      for (let i = 0; i < 200 && !existsSync(pids); i += 1) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 200 && statSync(pids).size === 0; i += 1) await new Promise((r) => setTimeout(r, 50));
       expect(run.actor.getSnapshot().value).toBe('case_process_started');
       expect((await listTree(sandbox.tmp)).length).toBeGreaterThan(0);
       run.actor.stop();

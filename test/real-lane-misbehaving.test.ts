@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -12,6 +12,13 @@ import { CLI, isAlive, listTree, MODEL, parseReport, ROOT, runCli, useProvider, 
 // Every one must end in a non-pass, with the evidence that caught it in the report.
 
 const provider = useProvider();
+
+// Every path in a Case command must exist before the run (the case_command_missing gate), so a
+// file a stand-in writes its findings to is created empty first.
+async function emptyFile(path: string): Promise<string> {
+  await writeFile(path, '');
+  return path;
+}
 
 function caseCommand(script: string, ...args: string[]): string {
   return [process.execPath, join(ROOT, 'test', 'cases', script), ...args].join(' ');
@@ -58,7 +65,7 @@ describe('real lane with a misbehaving Case', () => {
 
   it('an inherited CASE_MODEL_OVERRIDE blocks before any Case starts', () =>
     withSandbox(provider.url, async (sandbox) => {
-      const record = join(sandbox.dir, 'env.json');
+      const record = await emptyFile(join(sandbox.dir, 'env.json'));
       const { exitCode, report } = await runReal(sandbox, {
         CASE_MODEL_OVERRIDE: 'claude-opus-4-1',
         CTO_HARNESS_CASE_COMMAND: caseCommand('env-recording-case.mjs', record),
@@ -66,12 +73,12 @@ describe('real lane with a misbehaving Case', () => {
       expect(exitCode).toBe(2);
       expect(report.blocked_reason).toBe('external_fallback_configured');
       expect(report.blocked_detail).toContain('CASE_MODEL_OVERRIDE');
-      expect(existsSync(record)).toBe(false);
+      expect(await readFile(record, 'utf8')).toBe('');
     }));
 
   it("the child's environment comes from the allowlist, not from the parent", () =>
     withSandbox(provider.url, async (sandbox) => {
-      const record = join(sandbox.dir, 'env.json');
+      const record = await emptyFile(join(sandbox.dir, 'env.json'));
       const { report } = await runReal(sandbox, {
         CTO_HARNESS_CASE_COMMAND: caseCommand('env-recording-case.mjs', record),
         ANTHROPIC_API_KEY: 'parent-anthropic-key-value',
@@ -129,11 +136,12 @@ describe('real lane with a misbehaving Case', () => {
       expect(report.status).toBe('fail');
     }));
 
-  it('a real lane without a Case command blocks', () =>
+  it('a real lane without a Case command blocks: a missing variable, like any other', () =>
     withSandbox(provider.url, async (sandbox) => {
       const { exitCode, report } = await runReal(sandbox, { CTO_HARNESS_CASE_COMMAND: undefined });
       expect(exitCode).toBe(2);
-      expect(report.blocked_reason).toBe('case_command_missing');
+      expect(report.blocked_reason).toBe('config_missing');
+      expect(report.blocked_detail).toBe('CTO_HARNESS_CASE_COMMAND missing or empty');
     }));
 });
 
@@ -177,7 +185,7 @@ describe('real lane against a misbehaving upstream', () => {
 describe('supervision', () => {
   it('kills the whole process tree on timeout and still writes the report', () =>
     withSandbox(provider.url, async (sandbox) => {
-      const pids = join(sandbox.dir, 'pids.json');
+      const pids = await emptyFile(join(sandbox.dir, 'pids.json'));
       const { exitCode, report } = await runReal(sandbox, { CTO_HARNESS_CASE_COMMAND: caseCommand('hanging-case.mjs', pids) }, ['--timeout', '2']);
       expect(exitCode).toBe(1);
       expect(report.fail_reasons.map((f) => f.reason)).toContain('case_timeout');
@@ -189,15 +197,15 @@ describe('supervision', () => {
 
   it.each(['SIGINT', 'SIGTERM'] as const)('on %s mid-run: children gone, report aborted, exit 130', (signal) =>
     withSandbox(provider.url, async (sandbox) => {
-      const pids = join(sandbox.dir, 'pids.json');
+      const pids = await emptyFile(join(sandbox.dir, 'pids.json'));
       const child = execa(process.execPath, [CLI, 'run', '--lane', 'real', '--json', '--out', sandbox.out], {
         env: sandbox.env({ CTO_HARNESS_CASE_COMMAND: caseCommand('hanging-case.mjs', pids) }),
         extendEnv: false,
         reject: false,
         cwd: ROOT,
       });
-      for (let i = 0; i < 200 && !existsSync(pids); i += 1) await new Promise((r) => setTimeout(r, 50));
-      expect(existsSync(pids)).toBe(true);
+      for (let i = 0; i < 200 && statSync(pids).size === 0; i += 1) await new Promise((r) => setTimeout(r, 50));
+      expect(statSync(pids).size).toBeGreaterThan(0);
       child.kill(signal);
       const result = await child;
       expect(result.exitCode).toBe(130);

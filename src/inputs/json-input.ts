@@ -10,7 +10,8 @@ export const MAX_INPUT_DEPTH = 32;
 
 export type JsonInput<T> =
   | { readonly ok: true; readonly value: T; readonly sha256: string }
-  | { readonly ok: false; readonly detail: string };
+  // `unset`: no file was named (its variable is missing or empty), as opposed to a bad file.
+  | { readonly ok: false; readonly detail: string; readonly unset?: true };
 
 export function sha256Hex(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
