@@ -37,8 +37,24 @@ const CASES: Case[] = [
   {
     name: 'a decision record that fails its schema',
     reason: 'decision_invalid',
-    detail: /decision\.json: field "decision_status"/,
+    detail: /^decision\.json: missing field "decision_status"$/,
     env: async (s) => ({ CTO_HARNESS_CASE_DECISION_FILE: await writeJson(s, 'decision.json', { ...decision, decision_status: undefined }) }),
+  },
+  {
+    name: 'a decision record with several problems, all named at once',
+    reason: 'decision_invalid',
+    detail: /^decision\.json: missing fields "provider", "decided_at"; field "work_id": .*expected string, received number; field "model": .*>=1 characters$/,
+    env: async (s) => ({ CTO_HARNESS_CASE_DECISION_FILE: await writeJson(s, 'decision.json', { ...decision, work_id: 20, model: '', provider: undefined, decided_at: undefined }) }),
+  },
+  {
+    name: 'an admission file that is not JSON, with where',
+    reason: 'admission_invalid',
+    detail: /^admission\.json: not valid JSON at line 3, column 3: comma expected$/,
+    env: async (s) => {
+      const file = join(s.dir, 'admission.json');
+      await writeFile(file, '{\n  "work_id": "CTO-WORK-020"\n  "provider": "qwen-local"\n}\n');
+      return { CTO_HARNESS_CASE_MODEL_ADMISSION_FILE: file };
+    },
   },
   {
     name: 'a decision status other than local_provider_required',

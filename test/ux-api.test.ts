@@ -52,6 +52,7 @@ describe('the programmatic API, through the examples a harness author starts fro
       expect(ReportSchema.parse(report).status).toBe('pass');
       await expect(runRoute({ lane: 'remote' as 'fake', outDir: sandbox.out })).rejects.toBeInstanceOf(RouteOptionsError);
       await expect(runRoute({ timeoutMs: -1, outDir: sandbox.out })).rejects.toThrow(/^option timeoutMs: /);
+      await expect(runRoute({ timeoutMs: -1, lane: 'remote' as 'fake', outDir: sandbox.out })).rejects.toThrow(/^option lane: .*; option timeoutMs: /);
       expect((await listTree(sandbox.out)).filter((f) => f.endsWith('report.json'))).toHaveLength(1);
     }));
 
