@@ -48,7 +48,9 @@ describe('secrets never leak', () => {
       const admissionFile = join(sandbox.dir, 'admission.json');
       await writeFile(decisionFile, JSON.stringify({ ...decision, operator_note: DECISION_CANARY }));
       await writeFile(admissionFile, JSON.stringify({ ...admission, issuer_token: ADMISSION_CANARY }));
+      // Every path in a Case command must exist before the run: the stand-in's record starts empty.
       const record = join(sandbox.dir, 'child.json');
+      await writeFile(record, '');
       const result = await runCli(
         ['run', '--lane', 'real', '--json', '--keep-workspace', '--out', sandbox.out],
         sandbox.env({
