@@ -1,4 +1,4 @@
-import { assign, fromPromise, not, setup } from 'xstate';
+import { assign, fromPromise, not, sendTo, setup } from 'xstate';
 import {
   admissionIsAdmitted,
   admissionMatchesDecision,
@@ -25,6 +25,7 @@ import type { JsonInput } from '../src/inputs/json-input.js';
 import type { LaneName, LanesOutcome } from '../src/lanes/lane-types.js';
 import type { PreflightObservation } from '../src/provider/preflight.js';
 import type { EmittedReport } from '../src/report/report-types.js';
+import { supervisorMachine } from './supervisor.machine.js';
 
 export type RouteConfig = Omit<EnvConfig, 'apiKey'>;
 
@@ -44,6 +45,8 @@ export interface RouteContext extends RouteInput {
   preflight?: PreflightObservation;
   setup?: LaneSetupFacts;
   lanes?: LanesOutcome;
+  // ABORT came while the lanes ran: the supervisor stops them, and the run ends aborted.
+  abortRequested?: boolean;
   blocked?: { gate: GateName | 'stepFailed'; reason: BlockReason; detail: string };
   report?: EmittedReport;
 }
@@ -177,10 +180,14 @@ export const routeMachine = setup({
     loadAdmission: provided<Loaded<Admission>, { file: string }>(),
     preflightProvider: provided<PreflightObservation, { baseUrl: string; model: string }>(),
     prepareLanes: provided<LaneSetupFacts, { lane: LaneName; fixture: string; admission: Admission }>(),
-    superviseLanes: provided<LanesOutcome, { lane: LaneName }>(),
+    superviseLanes: supervisorMachine,
     emitReport: provided<EmittedReport, { context: RouteContext }>(),
   },
-  guards: { ...guards, onlyValidating: ({ context }: { context: RouteContext }) => context.mode === 'validate' },
+  guards: {
+    ...guards,
+    onlyValidating: ({ context }: { context: RouteContext }) => context.mode === 'validate',
+    abortWasRequested: ({ context }: { context: RouteContext }) => context.abortRequested === true,
+  },
   actions: {
     recordBlock: assign(({ context, event }, params: { gate: GateName }) => {
       const result = gates[params.gate](context, outputOf(event));
@@ -270,11 +277,16 @@ export const routeMachine = setup({
       },
     },
     case_process_started: {
+      // Once lanes run, an abort is the supervisor's to carry out: the run ends when every lane has.
+      on: { ABORT: { actions: [assign({ abortRequested: true }), sendTo('superviseLanes', { type: 'ABORT' })] } },
       invoke: {
         id: 'superviseLanes',
         src: 'superviseLanes',
-        input: ({ context }) => ({ lane: context.lane }),
-        onDone: { target: 'stage2_complete', actions: assign({ lanes: ({ event }) => event.output }) },
+        input: ({ context }) => ({ lanes: context.setup!.lanes }),
+        onDone: [
+          { guard: 'abortWasRequested', target: 'aborted', actions: assign({ lanes: ({ event }) => event.output }) },
+          { target: 'stage2_complete', actions: assign({ lanes: ({ event }) => event.output }) },
+        ],
         onError: {
           target: 'stage2_complete',
           actions: assign({

@@ -32,7 +32,7 @@ describe('case-route graph', () => {
     expect(graph.states.map((s) => s.id)).toEqual(MACHINE_STATES);
     expect(graph.states.filter((s) => s.final).map((s) => s.id).sort()).toEqual(['aborted', 'blocked', 'report_emitted', 'report_failed', 'validated']);
     const guards = new Set(graph.transitions.flatMap((t) => (t.guard ? [t.guard] : [])));
-    expect([...guards].sort()).toEqual([...GATE_NAMES.map((g) => `!${g}`), 'onlyValidating'].sort());
+    expect([...guards].sort()).toEqual([...GATE_NAMES.map((g) => `!${g}`), 'abortWasRequested', 'onlyValidating'].sort());
     // No step can reach case_process_started except through provider_verified's last transition.
     expect(graph.transitions.filter((t) => t.to === 'case_process_started')).toEqual([
       { from: 'provider_verified', to: 'case_process_started', event: 'done(prepareLanes)', guard: null },

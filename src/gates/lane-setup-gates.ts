@@ -1,4 +1,5 @@
 import { block, PASS, type GateResult } from './gate-result.js';
+import type { LaneName } from '../lanes/lane-types.js';
 
 // What preparing the lanes observed, before any lane process exists. Each check is data so the
 // machine decides, in a named guard, whether Case may start.
@@ -13,6 +14,8 @@ export interface LaneSetupFacts {
   readonly isolation: Check;
   readonly adapter: Check;
   readonly admissionSha256: string | null;
+  // The lanes prepared, in the order they are supervised; none when a setup check failed early.
+  readonly lanes: readonly LaneName[];
 }
 
 export function fixtureIsArtificialCopy(facts: LaneSetupFacts): GateResult {

@@ -64,7 +64,7 @@ function transitionsOf(node: AnyStateNode, from: string): RouteGraphTransition[]
 
 // Read from the machine definition itself, so the diagram cannot drift from the route. A
 // transition declared on the machine's root (ABORT) is taken from every state that is still
-// running, and is drawn from each of them.
+// running and does not handle the event itself, and is drawn from each of them.
 export function routeGraph(machine: AnyStateMachine = routeMachine): RouteGraph {
   const root = machine.root;
   const nodes = Object.values(root.states) as AnyStateNode[];
@@ -75,7 +75,7 @@ export function routeGraph(machine: AnyStateMachine = routeMachine): RouteGraph 
   }));
   const transitions = nodes.flatMap((node) => [
     ...transitionsOf(node, node.key),
-    ...(node.type === 'final' ? [] : transitionsOf(root, node.key)),
+    ...(node.type === 'final' ? [] : transitionsOf(root, node.key).filter((t) => !node.transitions.has(t.event))),
   ]);
   const initial = root.initial?.target?.[0]?.key;
   if (!initial) throw new Error('route graph: the machine has no initial state');

@@ -48,7 +48,17 @@ export interface LaneEvidence {
   // Commits are out of reach of redaction, so the lane's whole git history is scanned instead.
   readonly history_holds_secret: boolean;
   readonly served_after: { readonly checked: boolean; readonly still_served: boolean; readonly detail: string };
+  // What the lane's actor went through, as the inspector showed it (machines/lane.machine.ts).
+  readonly timeline: readonly LaneTimelineEntry[];
 }
+
+export interface LaneTimelineEntry {
+  readonly at: string;
+  readonly event: string;
+}
+
+// A lane's evidence as its checks gather it; the lane's actor adds its timeline.
+export type CheckedLane = Omit<LaneEvidence, 'timeline'>;
 
 export interface LanesOutcome {
   readonly lanes: readonly LaneEvidence[];

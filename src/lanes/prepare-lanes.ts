@@ -14,9 +14,9 @@ import type { Admission } from '../inputs/admission.js';
 import type { EnvConfig } from '../inputs/env-config.js';
 import { sha256Hex } from '../inputs/json-input.js';
 import { DIST_SRC, FIXTURES_DIR } from '../paths.js';
-import { startEgressDenyProxy } from '../provider/egress-proxy.js';
+import { startEgressDenyProxy, type EgressAttempt } from '../provider/egress-proxy.js';
 import { startGhRecorder } from '../provider/gh-recorder.js';
-import { startRecordingProxy } from '../provider/recording-proxy.js';
+import { startRecordingProxy, type AuditRecord } from '../provider/recording-proxy.js';
 import { probeIsolation, type IsolationMode } from '../sandbox/isolation.js';
 import { createSandbox, type Bridge, type Sandbox } from '../sandbox/sandbox.js';
 import { startScriptedProvider } from '../provider/scripted-provider.js';
@@ -53,6 +53,14 @@ export interface PreparedLane {
   // Closes the lane's recording and egress proxies once its processes are gone; the workspace
   // closes them too, for a lane that never ran.
   stopRecorders(): Promise<void>;
+  // Tells the watcher of each request and egress attempt the lane's proxies record, as they come;
+  // undefined stops telling.
+  watchProxies(watcher: ProxyWatcher | undefined): void;
+}
+
+export interface ProxyWatcher {
+  modelRequest(entry: AuditRecord): void;
+  egressAttempt(attempt: EgressAttempt): void;
 }
 
 export interface PrepareLanesArgs {
@@ -98,7 +106,7 @@ export async function prepareLanes(args: PrepareLanesArgs): Promise<{ facts: Lan
   if (!loaded.ok || !tree?.ok) {
     const detail = !loaded.ok ? loaded.detail : `fixture "${args.fixtureName}": ${tree && !tree.ok ? tree.detail : 'unreadable'}`;
     return {
-      facts: { fixture: { ok: false, detail, name: args.fixtureName, tree_sha256: null }, caseCommand: NOT_CHECKED, isolation: NOT_CHECKED, adapter: NOT_CHECKED, admissionSha256: null },
+      facts: { fixture: { ok: false, detail, name: args.fixtureName, tree_sha256: null }, caseCommand: NOT_CHECKED, isolation: NOT_CHECKED, adapter: NOT_CHECKED, admissionSha256: null, lanes: [] },
       lanes: [],
     };
   }
@@ -106,7 +114,7 @@ export async function prepareLanes(args: PrepareLanesArgs): Promise<{ facts: Lan
   if (leaking) {
     const detail = `fixture "${args.fixtureName}": ${leaking} holds a secret-shaped value; fixtures are artificial`;
     return {
-      facts: { fixture: { ok: false, detail, name: args.fixtureName, tree_sha256: tree.sha256 }, caseCommand: NOT_CHECKED, isolation: NOT_CHECKED, adapter: NOT_CHECKED, admissionSha256: null },
+      facts: { fixture: { ok: false, detail, name: args.fixtureName, tree_sha256: tree.sha256 }, caseCommand: NOT_CHECKED, isolation: NOT_CHECKED, adapter: NOT_CHECKED, admissionSha256: null, lanes: [] },
       lanes: [],
     };
   }
@@ -115,14 +123,14 @@ export async function prepareLanes(args: PrepareLanesArgs): Promise<{ facts: Lan
 
   const real = args.lane === 'real' ? await resolveCaseCommand(config.caseCommand, args.parentEnv.PATH ?? '', args.cwd) : undefined;
   if (real && !real.ok) {
-    return { facts: { fixture: fixtureFacts, caseCommand: { ok: false, detail: real.detail }, isolation: NOT_CHECKED, adapter: NOT_CHECKED, admissionSha256: null }, lanes: [] };
+    return { facts: { fixture: fixtureFacts, caseCommand: { ok: false, detail: real.detail }, isolation: NOT_CHECKED, adapter: NOT_CHECKED, admissionSha256: null, lanes: [] }, lanes: [] };
   }
   const caseCommandFacts = real ? { ok: real.ok, detail: real.detail } : { ok: true, detail: 'the fake lane runs the bundled fake Case' };
 
   const probe = args.isolation === 'off' ? undefined : await probeIsolation(args.parentEnv.PATH ?? '');
   if (args.isolation === 'required' && !probe?.ok) {
     const detail = `--isolation required: ${probe && !probe.ok ? probe.detail : 'not probed'}; use --isolation off to run without it`;
-    return { facts: { fixture: fixtureFacts, caseCommand: caseCommandFacts, isolation: { ok: false, detail }, adapter: NOT_CHECKED, admissionSha256: null }, lanes: [] };
+    return { facts: { fixture: fixtureFacts, caseCommand: caseCommandFacts, isolation: { ok: false, detail }, adapter: NOT_CHECKED, admissionSha256: null, lanes: [] }, lanes: [] };
   }
   const sandbox = createSandbox(probe?.ok ? probe.tools : undefined, {
     harnessCwd: args.cwd,
@@ -156,6 +164,7 @@ export async function prepareLanes(args: PrepareLanesArgs): Promise<{ facts: Lan
     isolation: isolationFacts,
     adapter: adapterProblems.length === 0 ? { ok: true, detail: 'generated Case config read back and pinned' } : { ok: false, detail: adapterProblems.join('; ') },
     admissionSha256: await hashFile(config.admissionFile),
+    lanes: lanes.map((lane) => lane.name),
   };
   return { facts, lanes };
 }
@@ -192,9 +201,10 @@ async function prepareLane(p: LaneToPrepare): Promise<{ lane: PreparedLane; chec
   const egressFile = join(harness.evidence, 'egress.jsonl');
   const ghFile = join(harness.evidence, 'gh.jsonl');
   const socket = (name: string) => join(harness.sockets, `${name}.sock`);
-  const egress = await startEgressDenyProxy({ logFile: egressFile, socketPath: socket('egress') });
+  let watcher: ProxyWatcher | undefined;
+  const egress = await startEgressDenyProxy({ logFile: egressFile, socketPath: socket('egress'), onAttempt: (attempt) => watcher?.egressAttempt(attempt) });
   workspace.defer(() => egress.close());
-  const proxy = await startRecordingProxy({ upstream, admittedModel: admission.model, laneToken, upstreamApiKey, auditFile, socketPath: socket('model') });
+  const proxy = await startRecordingProxy({ upstream, admittedModel: admission.model, laneToken, upstreamApiKey, auditFile, socketPath: socket('model'), onRecord: (entry) => watcher?.modelRequest(entry) });
   workspace.defer(() => proxy.close());
   const gh = await startGhRecorder({ logFile: ghFile, socketPath: socket('gh') });
   workspace.defer(() => gh.close());
@@ -247,6 +257,9 @@ async function prepareLane(p: LaneToPrepare): Promise<{ lane: PreparedLane; chec
     ghFile,
     stopRecorders: async () => {
       await Promise.all([proxy.close(), egress.close(), gh.close()]);
+    },
+    watchProxies: (next) => {
+      watcher = next;
     },
   };
   return { lane, check };

@@ -1,5 +1,6 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import { execa, type ResultPromise } from 'execa';
 
@@ -13,13 +14,19 @@ export interface TreeRunResult {
   readonly durationMs: number;
 }
 
+export type OutputStream = 'stdout' | 'stderr';
+
 export interface TreeRunOptions {
   readonly cwd: string;
   readonly env: Readonly<Record<string, string>>;
-  readonly timeoutMs: number;
+  // None: the caller ends the tree through `signal` (a lane's deadline is its supervisor's).
+  readonly timeoutMs?: number;
   readonly signal: AbortSignal;
   // stdout and stderr go to these files as they come, never more than maxBytes each.
   readonly output: { readonly stdout: string; readonly stderr: string; readonly maxBytes: number };
+  // Called once the process is spawned, and with each whole line of what is kept, as it comes.
+  readonly onStart?: () => void;
+  readonly onLine?: (stream: OutputStream, line: string) => void;
   // The command is a sandbox whose first process reports the lane's exit on fd 3.
   readonly statusFd?: boolean;
   readonly graceMs?: number;
@@ -47,15 +54,32 @@ function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   }
 }
 
-async function capture(source: Readable | null, file: string, maxBytes: number, onCap: () => void): Promise<void> {
+// Whole lines of what is kept, for watching a lane as it runs; a line longer than the limit is
+// not offered (the files on disk stay the evidence).
+const MAX_WATCHED_LINE = 64 * 1024;
+
+function lineSplitter(onLine: (line: string) => void): (part: Buffer) => void {
+  const decoder = new StringDecoder('utf8');
+  let pending = '';
+  return (part) => {
+    const lines = (pending + decoder.write(part)).split('\n');
+    pending = lines.pop() ?? '';
+    if (pending.length > MAX_WATCHED_LINE) pending = '';
+    for (const line of lines) if (line.length <= MAX_WATCHED_LINE) onLine(line);
+  };
+}
+
+async function capture(source: Readable | null, file: string, maxBytes: number, onCap: () => void, onLine?: (line: string) => void): Promise<void> {
   const sink = createWriteStream(file, { flags: 'wx' });
   let written = 0;
+  const watch = onLine ? lineSplitter(onLine) : undefined;
   if (source) {
     source.on('data', (chunk: Buffer) => {
       if (written >= maxBytes) return;
       const room = maxBytes - written;
       const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
       written += part.length;
+      watch?.(part);
       if (!sink.write(part)) {
         source.pause();
         sink.once('drain', () => source.resume());
@@ -87,6 +111,7 @@ export async function runProcessTree(argv: readonly string[], options: TreeRunOp
     cleanup: true,
     buffer: false,
   });
+  if (options.onStart) child.once('spawn', options.onStart);
   let statusText = '';
   (child.stdio[3] as Readable | undefined)?.on('data', (chunk: Buffer) => {
     if (statusText.length < 256) statusText += chunk.toString('utf8');
@@ -104,10 +129,13 @@ export async function runProcessTree(argv: readonly string[], options: TreeRunOp
     truncated = true;
     signalGroup(child.pid, 'SIGKILL');
   };
-  const timer = setTimeout(() => {
-    timedOut = true;
-    stop();
-  }, options.timeoutMs);
+  const timer =
+    options.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          stop();
+        }, options.timeoutMs);
   const onAbort = () => {
     aborted = true;
     stop();
@@ -115,9 +143,10 @@ export async function runProcessTree(argv: readonly string[], options: TreeRunOp
   if (options.signal.aborted) onAbort();
   else options.signal.addEventListener('abort', onAbort, { once: true });
   const { maxBytes } = options.output;
+  const { onLine } = options;
   const outputs = Promise.all([
-    capture(child.stdout, options.output.stdout, maxBytes, onCap),
-    capture(child.stderr, options.output.stderr, maxBytes, onCap),
+    capture(child.stdout, options.output.stdout, maxBytes, onCap, onLine && ((line) => onLine('stdout', line))),
+    capture(child.stderr, options.output.stderr, maxBytes, onCap, onLine && ((line) => onLine('stderr', line))),
   ]);
   try {
     const [code, signalled] = (await once(child, 'exit').catch(() => [null, null])) as [number | null, NodeJS.Signals | null];

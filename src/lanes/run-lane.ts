@@ -8,12 +8,11 @@ import { readEgressLog } from '../provider/egress-proxy.js';
 import { readGhCalls } from '../provider/gh-recorder.js';
 import { observeProvider } from '../provider/preflight.js';
 import { readAudit } from '../provider/recording-proxy.js';
-import type { LaneEvidence } from './lane-types.js';
+import type { CheckedLane, SpawnLine } from './lane-types.js';
 import type { PreparedLane } from './prepare-lanes.js';
-import { runProcessTree } from './process-tree.js';
+import { runProcessTree, type TreeRunResult } from './process-tree.js';
 
 export interface RunLaneOptions {
-  readonly timeoutMs: number;
   readonly signal: AbortSignal;
   readonly redactor: Redactor;
   readonly artifactsDir: string;
@@ -33,23 +32,50 @@ async function readHarnessFile(path: string): Promise<string> {
   }
 }
 
-// Runs one lane to its end and gathers what it left behind. Nothing here judges the lane. Every
-// record of what the lane did is the harness's (its proxies' logs, its own capture of the lane's
-// output); what the lane wrote itself (events, commits) is read only after its last process is
-// gone, without following links, with caps and deadlines.
-export async function runLane(lane: PreparedLane, options: RunLaneOptions): Promise<LaneEvidence> {
-  const out = join(options.artifactsDir, lane.name);
-  await mkdir(join(out, 'adapter'), { recursive: true });
-  const output = { stdout: join(lane.harness.evidence, 'stdout.log'), stderr: join(lane.harness.evidence, 'stderr.log') };
+export interface LaneProcessHooks {
+  readonly onStart: () => void;
+  // Each spawn line as it streams by; the files read after the lane are still what is judged.
+  readonly onSpawnLine: (line: SpawnLine) => void;
+}
+
+// How the lane's process ended, as its watcher saw it: the facts the checks start from.
+export interface LaneProcessEnd extends TreeRunResult {
+  readonly startedAt: string;
+}
+
+function outputFiles(lane: PreparedLane) {
+  return { stdout: join(lane.harness.evidence, 'stdout.log'), stderr: join(lane.harness.evidence, 'stderr.log') };
+}
+
+// Runs the lane's process tree until it ends; stopping it (abort, deadline) is the caller's
+// signal. Nothing here judges the lane.
+export async function runLaneProcess(lane: PreparedLane, signal: AbortSignal, hooks: LaneProcessHooks): Promise<LaneProcessEnd> {
   const startedAt = new Date().toISOString();
   const run = await runProcessTree(lane.argv, {
     cwd: lane.dirs.repo,
     env: lane.env,
-    timeoutMs: options.timeoutMs,
-    signal: options.signal,
-    output: { ...output, maxBytes: LANE_OUTPUT_CAP },
+    signal,
+    output: { ...outputFiles(lane), maxBytes: LANE_OUTPUT_CAP },
     statusFd: lane.sandbox.isolation.mode === 'namespaces',
+    onStart: hooks.onStart,
+    onLine: (stream, line) => {
+      for (const spawn of parseSpawnLines([{ name: stream, text: line }]).lines) hooks.onSpawnLine(spawn);
+    },
   });
+  return { ...run, startedAt };
+}
+
+export interface CheckLaneHooks {
+  readonly onPipelineEnd: (outcome: string) => void;
+}
+
+// Gathers what the lane left behind once its process is gone. Every record of what the lane did
+// is the harness's (its proxies' logs, its own capture of the lane's output); what the lane wrote
+// itself (events, commits) is read only now, without following links, with caps and deadlines.
+export async function checkLane(lane: PreparedLane, run: LaneProcessEnd, options: RunLaneOptions, hooks: CheckLaneHooks): Promise<CheckedLane> {
+  const out = join(options.artifactsDir, lane.name);
+  await mkdir(join(out, 'adapter'), { recursive: true });
+  const output = outputFiles(lane);
   // The lane's proxies keep recording through the check: an egress attempt by code the lane left
   // is evidence as much as one Case makes.
   const acceptance = options.signal.aborted
@@ -81,6 +107,8 @@ export async function runLane(lane: PreparedLane, options: RunLaneOptions): Prom
       signal: options.signal,
     }),
   ]);
+  const outcome = pipelineOutcome(events);
+  if (outcome !== null) hooks.onPipelineEnd(outcome);
   const spawns = parseSpawnLines([
     { name: 'stderr', text: stderr },
     { name: 'stdout', text: stdout },
@@ -111,7 +139,7 @@ export async function runLane(lane: PreparedLane, options: RunLaneOptions): Prom
     isolation: lane.sandbox.isolation,
     fixture: { name: lane.fixture.name, tree_sha256: lane.treeSha256 },
     mapping: lane.mapping,
-    started_at: startedAt,
+    started_at: run.startedAt,
     exit_code: run.exitCode,
     signal: run.signal,
     timed_out: run.timedOut,
@@ -119,7 +147,7 @@ export async function runLane(lane: PreparedLane, options: RunLaneOptions): Prom
     requests: await readAudit(lane.auditFile),
     egress_attempts: await readEgressLog(lane.egressFile),
     spawn_lines: spawns.lines,
-    pipeline_outcome: pipelineOutcome(events),
+    pipeline_outcome: outcome,
     acceptance,
     evidence_problems: problems,
     pull_requests: gh.filter((call) => call.allowed).length,

@@ -62,11 +62,13 @@ function targetOf(req: IncomingMessage): Target {
   return parseAuthority(req.headers.host ?? '', 80);
 }
 
-export async function startEgressDenyProxy(opts: { logFile: string; socketPath?: string }): Promise<EgressDenyProxy> {
+// onAttempt is told of each attempt as it is recorded, so a lane can be watched as it runs.
+export async function startEgressDenyProxy(opts: { logFile: string; socketPath?: string; onAttempt?: (attempt: EgressAttempt) => void }): Promise<EgressDenyProxy> {
   const log = await openJsonlAppender(opts.logFile);
   const record = (method: string, target: Target): void => {
     const attempt: EgressAttempt = { time: new Date().toISOString(), method: method.slice(0, 16), ...target };
     log.append(attempt);
+    opts.onAttempt?.(attempt);
   };
   const refuseSocket = (req: IncomingMessage, socket: Duplex): void => {
     record(req.method ?? '', targetOf(req));

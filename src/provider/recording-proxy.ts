@@ -19,6 +19,8 @@ export interface RecordingProxyOptions {
   maxBodyBytes?: number;
   // Also listen here: the way in from a sandboxed lane.
   socketPath?: string;
+  // Told of each request as it is recorded, so a lane can be watched as it runs.
+  onRecord?: (entry: AuditRecord) => void;
 }
 
 export interface AuditRecord {
@@ -193,6 +195,7 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
       refused: exchange.refused,
     };
     audit.append(entry);
+    opts.onRecord?.(entry);
   };
 
   const server = createServer((req, res) => {

@@ -56,6 +56,7 @@ function laneReport(lane: LaneEvidence): LaneReport {
     refused_gh_calls: lane.refused_gh_calls,
     history_holds_secret: lane.history_holds_secret,
     served_after: lane.served_after,
+    timeline: [...lane.timeline],
     stage2: verdict.stage2,
     no_fallback: verdict.noFallback,
   };

@@ -28,6 +28,7 @@ const LaneReportSchema = z.object({
   refused_gh_calls: z.number(),
   history_holds_secret: z.boolean(),
   served_after: z.object({ checked: z.boolean(), still_served: z.boolean(), detail: z.string() }),
+  timeline: z.array(z.object({ at: z.string(), event: z.string() })),
   stage2: z.object({ passed: z.boolean(), failures: z.array(z.string()) }),
   no_fallback: z.object({ verdict: z.boolean(), failures: z.array(z.string()) }),
 });

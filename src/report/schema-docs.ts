@@ -128,6 +128,12 @@ const REPORT: Docs = {
   'lanes[].served_after.checked': { description: 'Whether it was asked.', example: true },
   'lanes[].served_after.still_served': { description: 'Whether the admitted model was still listed.', example: true },
   'lanes[].served_after.detail': { description: 'What it answered.', example: 'qwen3.6-35b-a3b still listed' },
+  'lanes[].timeline': {
+    description:
+      "What the lane's actor went through, in order: the events it received as the harness observed them (machines/lane.machine.ts), the same events the inspector shows. Events: case.started (its process spawned), case.spawn_line, proxy.model_request, proxy.egress_attempt, case.exited / case.timed_out / case.killed (its process gone), case.failed, checks.pipeline_end (Case's pipeline_end event, read after the lane), checks.done (acceptance run and evidence read), checks.failed.",
+  },
+  'lanes[].timeline[].at': { description: 'When the harness observed it, ISO 8601.', example: '2026-11-30T12:00:00.412Z' },
+  'lanes[].timeline[].event': { description: 'The event, by its type in the lane machine.', example: 'proxy.model_request' },
   'lanes[].stage2': { description: 'The lane\'s Stage 2 verdict: exit 0, pipeline_end completed and the acceptance check passing.' },
   'lanes[].stage2.passed': { description: 'Whether Stage 2 passed.', example: true },
   'lanes[].stage2.failures': { description: 'What failed it; empty on a pass.', example: [] },

@@ -2,13 +2,16 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { nanoid } from 'nanoid';
 import { createActor, fromPromise, toPromise, type Actor, type InspectionEvent } from 'xstate';
+import { laneMachine } from '../../machines/lane.machine.js';
 import { routeMachine, type RouteContext } from '../../machines/route.machine.js';
+import { supervisorMachine } from '../../machines/supervisor.machine.js';
 import { createRedactor, secretValuesFromEnv } from '../evidence/redact.js';
 import { loadAdmissionFile } from '../inputs/admission.js';
 import { loadDecisionFile } from '../inputs/decision.js';
 import { readEnvConfig } from '../inputs/env-config.js';
 import { missingVariables } from '../gates/config-gates.js';
-import type { LaneName, LanesOutcome } from '../lanes/lane-types.js';
+import { laneActors } from '../lanes/lane-actor.js';
+import type { LaneName } from '../lanes/lane-types.js';
 import type { PreparedLane } from '../lanes/prepare-lanes.js';
 import { observeProvider } from '../provider/preflight.js';
 import type { StateVisit } from '../report/project-report.js';
@@ -74,9 +77,8 @@ export async function createRouteActor(rawOptions: RouteOptions, inspect?: (even
       { path: env.HOME ?? homedir(), label: '~' },
     ],
   );
-  const abort = new AbortController();
   let prepared: PreparedLane[] = [];
-  let supervision: Promise<LanesOutcome> | undefined;
+  const lanes = laneActors({ lanes: () => prepared, redactor, artifactsDir: join(runDir, 'lanes'), harnessPath: env.PATH ?? '' });
   const visits: StateVisit[] = [];
   const startedAt = new Date().toISOString();
   // An invoked actor starts before subscribers see the state that invoked it, so a step that
@@ -109,13 +111,9 @@ export async function createRouteActor(rawOptions: RouteOptions, inspect?: (even
         prepared = result.lanes;
         return result.facts;
       }),
-      superviseLanes: fromPromise(async ({ signal }) => {
-        signal.addEventListener('abort', () => abort.abort(), { once: true });
-        // Assigned before the first await, so that the end of the run always waits for the lanes.
-        supervision = import('../lanes/supervise-lanes.js').then(({ superviseLanes }) =>
-          superviseLanes(prepared, { timeoutMs: options.timeoutMs, signal: abort.signal, redactor, artifactsDir: join(runDir, 'lanes'), harnessPath: env.PATH ?? '' }),
-        );
-        return supervision;
+      superviseLanes: supervisorMachine.provide({
+        actors: { lane: laneMachine.provide({ actors: lanes.actors }) },
+        delays: { stage2Deadline: options.timeoutMs },
       }),
       emitReport: fromPromise(async ({ input }: { input: { context: RouteContext } }) => {
         recordVisit('stage2_complete');
@@ -143,7 +141,7 @@ export async function createRouteActor(rawOptions: RouteOptions, inspect?: (even
       const context = snapshot.context;
       const stopped = snapshot.status === 'stopped';
       const finalState = stopped ? 'aborted' : stateName(snapshot.value);
-      if (supervision) await supervision.catch(() => undefined);
+      await lanes.settled();
       if (finalState === 'report_emitted') {
         const file = context.report!.file;
         return { report: JSON.parse(await readFile(file, 'utf8')) as Report, reportFile: file, finalState, context };
@@ -159,8 +157,10 @@ export async function createRouteActor(rawOptions: RouteOptions, inspect?: (even
       return { report, reportFile: file, finalState, context };
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
-      abort.abort();
-      if (supervision) await supervision.catch(() => undefined);
+      // A run that threw or was stopped from outside has stopped its lane actors, which stop
+      // their processes; the workspace goes only once they are gone.
+      actor.stop();
+      await lanes.settled();
       await workspace.dispose();
     }
   })();

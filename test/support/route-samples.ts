@@ -47,6 +47,7 @@ const setupOk: LaneSetupFacts = {
   isolation: ok,
   adapter: ok,
   admissionSha256: 'a'.repeat(64),
+  lanes: ['fake'],
 };
 
 const bad = { ok: false, detail: 'bad' };
