@@ -1,10 +1,12 @@
+import { DEFAULT_STAGE2_DEADLINE_MS } from '../../machines/supervisor.machine.js';
 import type { Environment } from '../inputs/env-config.js';
 import { z } from '../inputs/zod-mini.js';
 import type { StateVisit } from '../report/project-report.js';
 
 export const DEFAULT_FIXTURE = 'sum-bug';
 export const DEFAULT_OUT_DIR = 'case-route-runs';
-export const DEFAULT_TIMEOUT_MS = 20 * 60 * 1000;
+// Stage 2's deadline: every lane still running then is stopped (timed_out).
+export const DEFAULT_TIMEOUT_MS = DEFAULT_STAGE2_DEADLINE_MS;
 
 // Validated once on the way in, so nothing later sees raw options.
 export const RouteOptionsSchema = z.object({
