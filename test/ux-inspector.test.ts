@@ -1,6 +1,9 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { execa, type ResultPromise } from 'execa';
 import { describe, expect, it } from 'vitest';
+import type { Report } from '../src/report/report-schema.js';
 import { CLI, listTree, ROOT, useProvider, withSandbox } from './support/cli.js';
 import { openBrowser } from './support/ux-browser.js';
 
@@ -83,6 +86,51 @@ describe('case-route run --inspect', () => {
         // What leaves the process is redacted like an artifact: no path of this machine.
         expect(received).not.toContain(sandbox.dir);
         expect(received).not.toContain(ROOT);
+      } finally {
+        await browser.close();
+      }
+    }));
+
+  it('shows the supervisor and both lanes live, and the report keeps the timeline the browser was shown', () =>
+    withSandbox(provider.url, async (sandbox) => {
+      const browser = await openBrowser();
+      try {
+        // The real lane hangs until Stage 2's deadline; the fake baseline runs beside it.
+        const hanging = [process.execPath, join(ROOT, 'test', 'cases', 'hanging-case.mjs'), 'case-route-inspected'].join(' ');
+        const watched = startRun(['--lane', 'real', '--timeout', '10', '--inspect-delay', '2', '--out', sandbox.out], sandbox.env({ CTO_HARNESS_CASE_COMMAND: hanging }));
+        const page = await browser.context.newPage();
+        await page.goto(await watched.url, { waitUntil: 'domcontentloaded' });
+        const actor = (name: string) => `buffer.some((a) => a.type === '@xstate.actor' && a.name === '${name}' && a.sessionId === e.sessionId)`;
+        await page.waitForFunction(`buffer.some((e) => e.type === '@xstate.snapshot' && e.snapshot && e.snapshot.value && e.snapshot.value.live === 'running' && ${actor('lane-real')})`, undefined, { timeout: 20_000 });
+        // The browser sees the real lane running while the run is still in Stage 2.
+        expect(watched.lines.map((l) => l.line)).toContain('case-route: state case_process_started');
+        expect(watched.lines.map((l) => l.line)).not.toContain('case-route: state stage2_complete');
+        await page.waitForFunction("buffer.some((e) => e.type === '@xstate.snapshot' && e.snapshot && e.snapshot.value === 'report_emitted')", undefined, { timeout: 30_000 });
+        expect((await watched.child).exitCode).toBe(1);
+
+        type Sent = { type: string; name?: string; sessionId: string; parentId?: string; event?: { type: string; at?: string }; snapshot?: { value: unknown } };
+        const received = JSON.parse((await page.evaluate('JSON.stringify(buffer)')) as string) as Sent[];
+        const actors = new Map(received.filter((e) => e.type === '@xstate.actor').map((e) => [e.name!, e]));
+        expect(actors.get('lane-real')?.parentId).toBe(actors.get('superviseLanes')?.sessionId);
+        expect(actors.get('lane-fake')?.parentId).toBe(actors.get('superviseLanes')?.sessionId);
+        const states = (name: string) => received.filter((e) => e.type === '@xstate.snapshot' && e.sessionId === actors.get(name)?.sessionId).map((e) => JSON.stringify(e.snapshot!.value));
+        expect(states('superviseLanes')).toContain('"stopping"');
+        expect(states('superviseLanes').at(-1)).toBe('"complete"');
+        expect(states('lane-real')).toEqual(expect.arrayContaining(['{"live":"running"}', '"timed_out"', '"checked"']));
+        expect(states('lane-fake')).toEqual(expect.arrayContaining(['{"live":"running"}', '"exited"', '"checked"']));
+
+        // The report's timeline of each lane is the list of observed events its actor received.
+        const [runId] = await readdir(sandbox.out);
+        const report = JSON.parse(await readFile(join(sandbox.out, runId!, 'report.json'), 'utf8')) as Report;
+        for (const lane of ['real', 'fake'] as const) {
+          const shown = received
+            .filter((e) => e.type === '@xstate.event' && e.sessionId === actors.get(`lane-${lane}`)?.sessionId && e.event?.at !== undefined)
+            .map((e) => ({ at: e.event!.at, event: e.event!.type }));
+          expect(report.lanes.find((l) => l.lane === lane)?.timeline).toEqual(shown);
+        }
+        const fakeEvents = report.lanes.find((l) => l.lane === 'fake')!.timeline.map((t) => t.event);
+        expect(fakeEvents).toEqual(expect.arrayContaining(['case.started', 'case.spawn_line', 'proxy.model_request', 'case.exited', 'checks.pipeline_end', 'checks.done']));
+        expect(report.lanes.find((l) => l.lane === 'real')!.timeline.map((t) => t.event)).toEqual(['case.started', 'case.timed_out', 'checks.done']);
       } finally {
         await browser.close();
       }
