@@ -45,7 +45,7 @@ ${EXITS}`,
   --out DIR         where run directories go (default ${DEFAULT_OUT_DIR}); each run writes
                     DIR/<run_id>/report.json, report.html, route.mmd and report.intoto.json
   --json            print the report on stdout, with report_file: the path of its report.json
-  --timeout S       per-lane timeout in seconds (default 1200)
+  --timeout S       Stage 2's deadline in seconds; lanes still running are killed (default 1200)
   --isolation MODE  required (default): each lane in its own user, mount, PID and network
                     namespaces, or the run blocks with isolation_unavailable; auto: isolated
                     where the kernel allows; off: not isolated, and the report says so
