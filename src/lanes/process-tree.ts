@@ -61,11 +61,19 @@ const MAX_WATCHED_LINE = 64 * 1024;
 function lineSplitter(onLine: (line: string) => void): (part: Buffer) => void {
   const decoder = new StringDecoder('utf8');
   let pending = '';
+  // Set while the rest of an overlong line goes by, so its tail is never offered as a line.
+  let skipping = false;
   return (part) => {
     const lines = (pending + decoder.write(part)).split('\n');
     pending = lines.pop() ?? '';
-    if (pending.length > MAX_WATCHED_LINE) pending = '';
-    for (const line of lines) if (line.length <= MAX_WATCHED_LINE) onLine(line);
+    for (const line of lines) {
+      if (!skipping && line.length <= MAX_WATCHED_LINE) onLine(line);
+      skipping = false;
+    }
+    if (pending.length > MAX_WATCHED_LINE) {
+      pending = '';
+      skipping = true;
+    }
   };
 }
 
