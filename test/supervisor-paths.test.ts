@@ -1,7 +1,7 @@
-import { createActor, fromCallback, SimulatedClock, type AnyActorLogic, type EventObject } from 'xstate';
+import { createActor, fromCallback, SimulatedClock, type AnyActorLogic, type AnyActorRef, type EventObject } from 'xstate';
 import { getSimplePaths } from 'xstate/graph';
 import { describe, expect, it } from 'vitest';
-import { laneMachine, type LaneEvent, type ObservedEvent, type ProcessEnd, type StopEvent, type StopReason } from '../machines/lane.machine.js';
+import { laneMachine, type CheckInput, type LaneEvent, type ObservedEvent, type ProcessEnd, type StopEvent, type StopReason } from '../machines/lane.machine.js';
 import { laneActorId, supervisorMachine } from '../machines/supervisor.machine.js';
 import type { CheckedLane, LaneName } from '../src/lanes/lane-types.js';
 
@@ -98,7 +98,7 @@ function replay(history: readonly SystemEvent[]): SystemState {
         lane.caseRunning = false;
       };
     }),
-    checkLane: fromCallback<StopEvent, { lane: LaneName }>(({ input, sendBack }) => {
+    checkLane: fromCallback<StopEvent, CheckInput>(({ input, sendBack }) => {
       const lane = io[input.lane]!;
       Object.assign(lane, { sendChecks: sendBack, checksRunning: true });
       return () => {
@@ -112,10 +112,11 @@ function replay(history: readonly SystemEvent[]): SystemState {
     input: { lanes: LANES },
     clock,
     inspect: (event) => {
-      if (event.type !== '@xstate.snapshot' || !event.actorRef.id.startsWith('lane-')) return;
-      const state = stateName((event.snapshot as { value: unknown }).value);
-      const previous = laneStates[event.actorRef.id];
-      laneStates[event.actorRef.id] = { state, endedAs: previous?.endedAs ?? (PROCESS_GONE.includes(state) ? state : undefined) };
+      if (event.type !== '@xstate.snapshot' || !('value' in event.snapshot)) return;
+      const id = (event.actorRef as AnyActorRef).id;
+      if (!id.startsWith('lane-')) return;
+      const state = stateName(event.snapshot.value);
+      laneStates[id] = { state, endedAs: laneStates[id]?.endedAs ?? (PROCESS_GONE.includes(state) ? state : undefined) };
     },
   });
   supervisor.start();
