@@ -1,5 +1,4 @@
 import type { EvidenceProblem } from '../evidence/case-observations.js';
-import type { AcceptanceResult } from '../fixture/acceptance-check.js';
 import type { EgressAttempt } from '../provider/egress-proxy.js';
 import type { LaneIsolation } from '../sandbox/isolation.js';
 import type { AuditRecord } from '../provider/recording-proxy.js';
@@ -9,6 +8,14 @@ export type LaneName = 'fake' | 'real';
 // `fake` runs the fake lane alone; `real` runs real Case and the fake baseline side by side.
 export function lanesFor(lane: LaneName): LaneName[] {
   return lane === 'real' ? ['real', 'fake'] : ['fake'];
+}
+
+// The harness's own acceptance check of a lane's copy of the fixture.
+export interface AcceptanceResult {
+  readonly ran: boolean;
+  readonly passed: boolean;
+  readonly exit_code: number | null;
+  readonly detail: string;
 }
 
 export interface SpawnLine {
