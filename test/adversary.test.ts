@@ -48,4 +48,15 @@ describe('an adversarial lane', () => {
       expect(real(report).acceptance.passed).toBe(false);
       expect(report.status).not.toBe('pass');
     }));
+
+  // x86-64 only, and it needs a python3 to make the ptrace calls (any executable would do).
+  it.skipIf(process.arch !== 'x64' || !['/usr/bin/python3', '/usr/local/bin/python3', '/bin/python3'].some((p) => existsSync(p)))(
+    'cannot pass an unfixed fixture by ptracing the check that judges it',
+    () =>
+      withSandbox(provider.url, async (sandbox) => {
+        const { report } = await runReal(sandbox, 'ptrace-judge-case.mjs');
+        expect(real(report).acceptance.passed).toBe(false);
+        expect(report.status).not.toBe('pass');
+      }),
+  );
 });
