@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import type { Report } from '../src/report/report-schema.js';
 import { parseReport, ROOT, runCli, useProvider, withSandbox, type Sandbox } from './support/cli.js';
 
-// Attacks found in review of the sealed lane (issue 10). Each asserts the safe behaviour, so each
-// fails until the hole it shows is closed.
+// Attacks found by an adversarial review of the sealed lane (issue 10), each of which once made a
+// misbehaving lane pass; each test asserts the safe behaviour.
 
 const provider = useProvider();
 
