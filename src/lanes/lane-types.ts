@@ -20,12 +20,20 @@ export interface ModelMapping {
   readonly model: string;
 }
 
+// The server a lane's requests went to: the admitted local server, or (for the baseline) the
+// scripted provider the harness started for it.
+export interface LaneUpstream {
+  readonly source: 'admitted_server' | 'harness_scripted_provider';
+  readonly base_url: string;
+}
+
 // Raw observations of one lane; the report module alone turns them into a verdict.
 export interface LaneEvidence {
   readonly lane: LaneName;
   readonly role: 'primary' | 'baseline';
   readonly fixture: { readonly name: string; readonly tree_sha256: string };
   readonly mapping: ModelMapping;
+  readonly upstream: LaneUpstream;
   readonly exit_code: number | null;
   readonly signal: string | null;
   readonly timed_out: boolean;

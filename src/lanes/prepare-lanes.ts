@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { nanoid } from 'nanoid';
 import { buildChildEnv } from '../adapter/child-env.js';
 import { CASE_PROVIDER_KEY } from '../adapter/case-config.js';
+import { caseModelLimits } from '../adapter/context-window.js';
 import { makeLaneDirs, type LaneDirs } from '../adapter/lane-dirs.js';
 import { checkAdapter, taskFile, writeAdapter } from '../adapter/write-adapter.js';
 import { copyFixtureInto, WORK_BRANCH } from '../fixture/copy-fixture.js';
@@ -20,7 +21,7 @@ import type { Workspace } from '../run/workspace.js';
 import type { Redactor } from '../evidence/redact.js';
 import type { TreeFile } from '../fixture/fixture-tree.js';
 import { resolveCaseCommand } from './case-command.js';
-import { lanesFor, type LaneName, type ModelMapping } from './lane-types.js';
+import { lanesFor, type LaneName, type LaneUpstream, type ModelMapping } from './lane-types.js';
 
 export interface PreparedLane {
   readonly name: LaneName;
@@ -29,7 +30,7 @@ export interface PreparedLane {
   readonly env: Readonly<Record<string, string>>;
   readonly argv: readonly string[];
   readonly slug: string;
-  readonly upstream: string;
+  readonly upstream: LaneUpstream;
   readonly upstreamApiKey: string | undefined;
   readonly fixture: Fixture;
   readonly treeSha256: string;
@@ -50,6 +51,8 @@ export interface PrepareLanesArgs {
   readonly parentEnv: NodeJS.ProcessEnv;
   readonly cwd: string;
   readonly redactor: Redactor;
+  // The window the local server stated in the preflight; null when it did not state one.
+  readonly contextWindow: number | null;
 }
 
 const NOT_CHECKED: Check = { ok: false, detail: 'not checked: an earlier lane setup check failed' };
@@ -131,21 +134,23 @@ async function prepareLane(
   const role = name === args.lane ? 'primary' : 'baseline';
   const dirs = await makeLaneDirs(join(await workspace.ensure(), 'lanes', name));
   await copyFixtureInto(dirs.repo, files);
-  let upstream = config.baseUrl!.trim();
+  let upstream: LaneUpstream = { source: 'admitted_server', base_url: config.baseUrl!.trim() };
   let upstreamApiKey = config.apiKey || undefined;
+  let limits = caseModelLimits(args.contextWindow);
   if (role === 'baseline') {
     // The baseline measures the harness, not the model: its own scripted provider on loopback.
     const provider = await startScriptedProvider({ model: admission.model, script: fixture.script });
     workspace.defer(() => provider.close());
-    upstream = provider.url;
+    upstream = { source: 'harness_scripted_provider', base_url: provider.url };
     upstreamApiKey = undefined;
+    limits = caseModelLimits(null);
   }
   const laneToken = `case-route-lane-${nanoid(32)}`;
   const auditFile = join(dirs.logs, 'proxy-audit.jsonl');
   const egressFile = join(dirs.logs, 'egress.jsonl');
   const egress = await startEgressDenyProxy({ logFile: egressFile });
   workspace.defer(() => egress.close());
-  const proxy = await startRecordingProxy({ upstream, admittedModel: admission.model, laneToken, upstreamApiKey, auditFile });
+  const proxy = await startRecordingProxy({ upstream: upstream.base_url, admittedModel: admission.model, laneToken, upstreamApiKey, auditFile });
   workspace.defer(() => proxy.close());
   const env = buildChildEnv(args.parentEnv, { dirs, laneToken, recordingProxyPort: proxy.port, egressProxyUrl: egress.url });
   const caseArgv = name === 'real' ? realArgv : FAKE_CASE_ARGV;
@@ -153,6 +158,7 @@ async function prepareLane(
   const spec = {
     dirs,
     model: admission.model,
+    limits,
     proxyBaseUrl: proxy.url,
     repoName: fixture.name,
     slug,

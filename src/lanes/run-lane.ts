@@ -5,7 +5,7 @@ import { parseSpawnLines, readGhCalls, readPipelineOutcome } from '../evidence/c
 import type { Redactor } from '../evidence/redact.js';
 import { runAcceptanceCheck } from '../fixture/acceptance-check.js';
 import { readEgressLog } from '../provider/egress-proxy.js';
-import { observeProvider } from '../provider/preflight.js';
+import { listsModel, observeProvider } from '../provider/preflight.js';
 import { readAudit } from '../provider/recording-proxy.js';
 import type { LaneEvidence } from './lane-types.js';
 import type { PreparedLane } from './prepare-lanes.js';
@@ -50,7 +50,7 @@ export async function runLane(lane: PreparedLane, options: RunLaneOptions): Prom
   const accepted = await alongside(acceptance, () => copyLaneOutput(lane, out, run, options.redactor));
   // After the copy's redaction, which holds the event loop, so that the probe's timeout measures
   // the provider and not this process.
-  const after = await observeProvider(lane.upstream, lane.mapping.model, { apiKey: lane.upstreamApiKey, timeoutMs: 5000 });
+  const after = await observeProvider(lane.upstream.base_url, lane.mapping.model, { apiKey: lane.upstreamApiKey, timeoutMs: 5000 });
   // Now the lane's proxies stop taking requests and finish their logs, and only then is anything
   // read from them, so the evidence holds every request made, each as a whole line.
   await lane.stopRecorders();
@@ -59,13 +59,14 @@ export async function runLane(lane: PreparedLane, options: RunLaneOptions): Prom
     () => copyLaneLogs(lane, out, options.redactor),
   );
   const gh = await readGhCalls(join(lane.dirs.logs, 'gh.jsonl'));
-  const stillServed = after.models_listed.includes(lane.mapping.model);
+  const stillServed = listsModel(after, lane.mapping.model);
   return {
     history_holds_secret: history.exitCode !== 0 || options.redactor.scan(String(history.stdout)).secret,
     lane: lane.name,
     role: lane.role,
     fixture: { name: lane.fixture.name, tree_sha256: lane.treeSha256 },
     mapping: lane.mapping,
+    upstream: lane.upstream,
     exit_code: run.exitCode,
     signal: run.signal,
     timed_out: run.timedOut,

@@ -1,5 +1,6 @@
 import type { FailReason } from '../gates/reasons.js';
 import type { LaneEvidence } from '../lanes/lane-types.js';
+import type { UpstreamFailure } from '../provider/upstream-failure.js';
 
 export interface LaneVerdict {
   readonly stage2: { passed: boolean; failures: string[] };
@@ -27,6 +28,46 @@ export function judgeNoFallback(lane: LaneEvidence): LaneVerdict['noFallback'] {
     failures.push(`spawn lines named ${[...new Set(wrongSpawns.map((s) => `${s.provider}/${s.model}`))].join(', ')}`);
   }
   return { verdict: failures.length === 0, failures };
+}
+
+export interface ProviderErrorGroup {
+  readonly kind: UpstreamFailure['kind'];
+  // What the recording proxy answered Case: the server's own status, or 502 when it gave none.
+  readonly status: number;
+  readonly code: string;
+  readonly count: number;
+  readonly detail: string;
+}
+
+function describeFailure(failure: UpstreamFailure, status: number): string {
+  switch (failure.kind) {
+    case 'connection':
+      return `no answer from the local server (${failure.code})`;
+    case 'cut':
+      return `the answer was cut off (${failure.code})`;
+    case 'status':
+      return `the local server answered ${status} (${failure.code})`;
+    case 'context_exceeded': {
+      const prompt = failure.prompt_tokens === null ? 'the request' : `the request (${failure.prompt_tokens} tokens)`;
+      const window = failure.context_tokens === null ? 'its context window' : `its context window (${failure.context_tokens} tokens)`;
+      return `the local server answered ${status}: ${prompt} exceeds ${window}`;
+    }
+  }
+}
+
+// The local server's failures, grouped by what they were: a failure is the server's, never a
+// refusal or a fallback (the request named the admitted model and went only to that server).
+export function providerErrors(lane: LaneEvidence): ProviderErrorGroup[] {
+  const groups = new Map<string, ProviderErrorGroup>();
+  for (const request of lane.requests) {
+    const failure = request.upstream_error;
+    if (failure === null) continue;
+    const detail = describeFailure(failure, request.status);
+    const key = JSON.stringify([failure.kind, request.status, detail]);
+    const group = groups.get(key);
+    groups.set(key, { kind: failure.kind, status: request.status, code: failure.code, count: (group?.count ?? 0) + 1, detail });
+  }
+  return [...groups.values()];
 }
 
 export function judgeStage2(lane: LaneEvidence): LaneVerdict['stage2'] {
@@ -57,6 +98,13 @@ export function failFindings(lanes: readonly LaneEvidence[], expectedLanes: numb
     const name = `${lane.lane} lane`;
     if (lane.timed_out) findings.push({ reason: 'case_timeout', detail: `${name} timed out; its process tree was killed` });
     else if (lane.exit_code !== 0) findings.push({ reason: 'case_exit_nonzero', detail: `${name}: exit ${lane.exit_code ?? `by signal ${lane.signal}`}` });
+    // A lane that did not pass says first what its server did; one that recovered (Case retries)
+    // keeps the errors in its report without failing on them.
+    if (!stage2.passed) {
+      for (const group of providerErrors(lane)) {
+        findings.push({ reason: group.kind === 'context_exceeded' ? 'provider_context_exceeded' : 'provider_error', detail: `${name}: ${group.count} request(s): ${group.detail}` });
+      }
+    }
     if (lane.pipeline_outcome !== 'completed') findings.push({ reason: 'pipeline_not_completed', detail: `${name}: pipeline_end outcome ${lane.pipeline_outcome ?? 'missing'}` });
     if (!lane.acceptance.passed) findings.push({ reason: 'acceptance_failed', detail: `${name}: ${stage2.failures.filter((f) => f.startsWith('acceptance')).join('; ') || 'acceptance check failed'}` });
     if (!noFallback.verdict) findings.push({ reason: 'fallback_detected', detail: `${name}: ${noFallback.failures.join('; ')}` });
