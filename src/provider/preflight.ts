@@ -75,13 +75,14 @@ export async function observeProvider(baseUrl: string, admittedModel: string, op
   if (!Array.isArray(okObject(models)?.['data'])) return unreachable('answered GET /v1/models without a data array', healthStatus);
   const cards = modelCards(models);
 
-  const [lmstudioModels, ollamaPs, llamaProps, vllmVersion] = await Promise.all([
+  const [lmstudioModels, ollamaPs, ollamaVersion, llamaProps, vllmVersion] = await Promise.all([
     get('/api/v0/models'),
     get('/api/ps'),
+    get('/api/version'),
     get('/props'),
     get('/version'),
   ]);
-  const identity = identifyServer({ models, lmstudioModels, ollamaPs, llamaProps, vllmVersion }, admittedModel);
+  const identity = identifyServer({ models, lmstudioModels, ollamaPs, ollamaVersion, llamaProps, vllmVersion }, admittedModel);
   let context = identity.context;
   if (identity.routerModelLoaded !== undefined) {
     // autoload=false: asking a router for a model's props must not load it.

@@ -19,6 +19,7 @@ export interface KindProbes {
   models: Probe;
   lmstudioModels: Probe;
   ollamaPs: Probe;
+  ollamaVersion: Probe;
   llamaProps: Probe;
   vllmVersion: Probe;
 }
@@ -90,8 +91,9 @@ const OLLAMA_CLOUD = /(^|[-:])cloud$/i;
 
 // /api/ps lists the loaded models with `context_length`, the window Ollama allocated (its
 // num_ctx); a model that is not loaded has none yet (Ollama docs, api.md: List Running Models).
-function ollama(probe: Probe, admitted: string): ServerIdentity | null {
+function ollama(probe: Probe, versionProbe: Probe, admitted: string): ServerIdentity | null {
   const body = okObject(probe);
+  const version = text(okObject(versionProbe)?.['version']);
   if (!body || !Array.isArray(body['models'])) return null;
   const running = records(body['models']);
   const loaded = running.flatMap((model) => text(model['name']) ?? text(model['model']) ?? []);
@@ -99,13 +101,13 @@ function ollama(probe: Probe, admitted: string): ServerIdentity | null {
   const window = tokens(mine?.['context_length']);
   const context = window !== null ? { tokens: window, source: 'Ollama /api/ps context_length' } : { tokens: null, source: 'Ollama states it only once the model is loaded' };
   if (OLLAMA_CLOUD.test(admitted)) {
-    return { kind: 'ollama', version: null, check: { ok: false, detail: `'${admitted}' is an Ollama cloud model, served remotely` }, context };
+    return { kind: 'ollama', version, check: { ok: false, detail: `'${admitted}' is an Ollama cloud model, served remotely` }, context };
   }
   if (loaded.length > 0 && !loaded.includes(admitted)) {
-    return { kind: 'ollama', version: null, check: { ok: false, detail: `loaded: ${loaded.join(', ')}; not '${admitted}'` }, context };
+    return { kind: 'ollama', version, check: { ok: false, detail: `loaded: ${loaded.join(', ')}; not '${admitted}'` }, context };
   }
   const detail = loaded.length > 0 ? `'${admitted}' is loaded` : `nothing loaded; '${admitted}' loads on demand`;
-  return { kind: 'ollama', version: null, check: { ok: true, detail }, context };
+  return { kind: 'ollama', version, check: { ok: true, detail }, context };
 }
 
 // llama.cpp's router mode (started without -m: models loaded on demand) answers /props for itself
@@ -181,7 +183,7 @@ export function identifyServer(probes: KindProbes, admitted: string): ServerIden
   const cards = modelCards(probes.models);
   return (
     lmstudio(probes.lmstudioModels, admitted) ??
-    ollama(probes.ollamaPs, admitted) ??
+    ollama(probes.ollamaPs, probes.ollamaVersion, admitted) ??
     llamaCpp(probes.llamaProps, cards, admitted) ??
     vllm(cards, probes.vllmVersion, admitted) ??
     openaiCompatible(cards, admitted)

@@ -34,13 +34,16 @@ function firstNumber(text: string, pattern: RegExp): number | null {
 // How each server words a prompt that does not fit:
 //   llama.cpp: 400, error.type "exceed_context_size_error" with n_prompt_tokens and n_ctx
 //     (tools/server/server-common.cpp); older builds: "the request exceeds the available context size";
-//   vLLM: 400, "This model's maximum context length is N tokens. However, you requested M tokens ..."
-//     or "... maximum context length is N tokens and your request has M input tokens"
-//     (vllm/entrypoints/openai/serving_engine.py);
+//   vLLM: 400 BadRequestError, "This model's maximum context length is N tokens. However, you
+//     requested M output tokens and your prompt contains [at least] P input tokens, ..."
+//     (vllm/renderers/params.py, 0.25), "... However, you requested T tokens (P in the messages, M in
+//     the completion)" (older serving_engine.py), or "'max_tokens' ... is too large: M. This
+//     model's maximum context length is N tokens and your request has P input tokens";
 //   OpenAI and servers that copy it: error.code "context_length_exceeded";
 //   LM Studio: "... greater than the context length ..." / "... context length of only N tokens";
-//   Ollama: "... exceeds the context length ..." / "prompt too long".
-const CONTEXT_WORDING = /exceed[^.]{0,40}context|context[^.]{0,40}(exceed|overflow)|maximum context length|greater than the context length|context length of only|prompt too long/i;
+//   Ollama: "the prompt is longer than the context length currently available to the model"
+//     (llm/llama_server.go) or "the input length exceeds the context length" (server/routes.go).
+const CONTEXT_WORDING = /exceed[^.]{0,40}context|context[^.]{0,40}(exceed|overflow)|maximum context length|(greater|longer) than the context length|context length of only/i;
 
 export function statusFailure(status: number, body: Buffer): UpstreamFailure {
   const text = body.toString('utf8');
@@ -62,7 +65,7 @@ export function statusFailure(status: number, body: Buffer): UpstreamFailure {
   return {
     kind: 'context_exceeded',
     code: (type ?? code ?? 'context_exceeded').slice(0, MAX_CODE_LENGTH),
-    prompt_tokens: count(error?.['n_prompt_tokens']) ?? firstNumber(message, /request \((\d+) tokens\)|you requested (\d+) tokens|has (\d+) input tokens/i),
+    prompt_tokens: count(error?.['n_prompt_tokens']) ?? firstNumber(message, /request \((\d+) tokens\)|(\d+) in the messages|prompt contains (?:at least )?(\d+) input tokens|has (\d+) input tokens|keep the first (\d+) tokens/i),
     context_tokens: count(error?.['n_ctx']) ?? firstNumber(message, /(?:context (?:size|length) (?:is |of only )?\(?)(\d+)|maximum context length is (\d+)/i),
   };
 }
