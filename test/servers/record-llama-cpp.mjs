@@ -39,21 +39,46 @@ const LONG = 'Context line from the repository under test. '.repeat(820);
 
 const PROBES = ['/health', '/v1/models', '/props', '/api/ps', '/api/v0/models', '/version'].map((path) => ({ method: 'GET', path }));
 
+// Filled in once the scratch directory exists: the router's models directory is under it.
 const REPLACED = [
   [cacheRoot(), '/var/cache/case-local-route'],
   [homedir(), '/home/user'],
 ];
 
-// Replaces paths of this machine in an answer's body, keeping Content-Length true.
+const replaceAll = (text) => REPLACED.reduce((out, [from, to]) => out.split(from).join(to), text);
+
+// A chunked body is rewritten chunk by chunk, each with its new size, so its framing stays what
+// the server sent.
+function rechunk(body) {
+  const parts = [];
+  let at = 0;
+  while (at < body.length) {
+    const lineEnd = body.indexOf('\r\n', at);
+    const size = Number.parseInt(body.subarray(at, lineEnd).toString('latin1'), 16);
+    const data = Buffer.from(replaceAll(body.subarray(lineEnd + 2, lineEnd + 2 + size).toString('utf8')), 'utf8');
+    parts.push(Buffer.from(`${data.length.toString(16)}\r\n`, 'latin1'), data, Buffer.from('\r\n', 'latin1'));
+    at = lineEnd + 2 + size + 2;
+    if (size === 0) break;
+  }
+  parts.push(body.subarray(at));
+  return Buffer.concat(parts);
+}
+
+// Replaces paths of this machine in an answer's body, keeping Content-Length or the chunk sizes true.
 function scrub(raw) {
   const text = raw.toString('latin1');
   if (!REPLACED.some(([from]) => text.includes(from))) return raw;
-  const { headers, body } = parseRaw(raw);
-  if (headers.some(([name]) => name.toLowerCase() === 'transfer-encoding')) throw new Error('a machine path in a chunked answer');
-  let clean = body.toString('utf8');
-  for (const [from, to] of REPLACED) clean = clean.split(from).join(to);
-  const head = text.slice(0, text.indexOf('\r\n\r\n')).replace(/\r\ncontent-length:\s*\d+/i, (line) => line.replace(/\d+$/, String(Buffer.byteLength(clean))));
-  return Buffer.concat([Buffer.from(`${head}\r\n\r\n`, 'latin1'), Buffer.from(clean, 'utf8')]);
+  const end = raw.indexOf('\r\n\r\n');
+  let head = text.slice(0, end);
+  const body = raw.subarray(end + 4);
+  let clean;
+  if (/\r\ntransfer-encoding:\s*chunked/i.test(head)) {
+    clean = rechunk(body);
+  } else {
+    clean = Buffer.from(replaceAll(body.toString('utf8')), 'utf8');
+    head = head.replace(/\r\ncontent-length:\s*\d+/i, (line) => line.replace(/\d+$/, String(clean.length)));
+  }
+  return Buffer.concat([Buffer.from(`${head}\r\n\r\n`, 'latin1'), clean]);
 }
 
 function stored(raw) {
@@ -80,6 +105,7 @@ const prepared = prepareLlamaServer();
 const work = mkdtempSync(join(tmpdir(), 'case-route-record-'));
 const modelsDir = join(work, 'models');
 mkdirSync(modelsDir);
+REPLACED.unshift([work, '/srv/case-route-record']);
 symlinkSync(prepared.model, join(modelsDir, `${MODEL}.gguf`));
 
 const printable = (args) => args.map((arg) => (arg === prepared.model ? '<model.gguf>' : arg === modelsDir ? '<models-dir>' : arg === SERVER_KEY ? '<key>' : arg));
@@ -155,6 +181,7 @@ try {
 }
 const text = `${JSON.stringify(fixture, null, 2)}\n`;
 for (const [from] of REPLACED) if (text.includes(from)) throw new Error('a path of this machine is still in the recording');
+if (/\/tmp\/|\/root\/|\/work\//.test(text)) throw new Error('a path of this machine is still in the recording');
 mkdirSync(FIXTURES, { recursive: true });
 const file = join(FIXTURES, `llama-cpp-${prepared.commit.slice(0, 12)}.json`);
 writeFileSync(file, text);

@@ -7,7 +7,7 @@ import { ROOT } from './cli.js';
 // not UTF-8), or, for servers that cannot run here, a status and a body taken from their docs
 // and source, sent with the plainest headers.
 export interface FixtureExchange {
-  readonly request: { readonly method: string; readonly path: string; readonly authorization?: string };
+  readonly request: { readonly method: string; readonly path: string; readonly authorization?: string; readonly stream?: boolean };
   readonly response: {
     readonly status_line?: string;
     readonly closes_connection?: boolean;
@@ -52,6 +52,8 @@ export interface ReplayServer {
   readonly seen: SeenRequest[];
   // How many connections the server closed itself after an answer, as the recording said.
   readonly closedByServer: () => number;
+  // Requests that came on a connection already being closed, and were reset (lateCloseMs).
+  readonly resets: () => number;
   close(): Promise<void>;
 }
 
@@ -66,15 +68,23 @@ function answerBytes(exchange: FixtureExchange): Buffer {
 
 const NOT_FOUND = Buffer.from('HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}', 'latin1');
 
+export interface ReplayOptions {
+  // When the recording says the server closed the connection, close it this long after the
+  // answer instead of at once, and reset it if a request comes on it meanwhile, as a closed
+  // socket does: the race in which a client's next request goes out before it has seen the close.
+  readonly lateCloseMs?: number;
+}
+
 // A loopback TCP server that answers each request with the recorded bytes for the same method,
 // path (query included) and presence of a key, and closes the connection after it when the real
 // server did. A path asked for again gets the next recording for it, then the last one again.
-export async function startReplayServer(exchanges: readonly FixtureExchange[]): Promise<ReplayServer> {
+export async function startReplayServer(exchanges: readonly FixtureExchange[], options: ReplayOptions = {}): Promise<ReplayServer> {
   const seen: SeenRequest[] = [];
   const asked = new Map<string, number>();
   const sockets = new Set<Socket>();
   let connections = 0;
   let closedByServer = 0;
+  let resets = 0;
   const keyOf = (method: string, path: string, keyed: boolean) => `${method} ${path}${keyed ? ' (key)' : ''}`;
 
   const pick = (method: string, path: string, keyed: boolean): FixtureExchange | undefined => {
@@ -93,7 +103,13 @@ export async function startReplayServer(exchanges: readonly FixtureExchange[]): 
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
     let buffer = Buffer.alloc(0);
+    let closing = false;
     socket.on('data', (chunk: Buffer) => {
+      if (closing) {
+        resets += 1;
+        socket.resetAndDestroy();
+        return;
+      }
       buffer = Buffer.concat([buffer, chunk]);
       for (;;) {
         const end = buffer.indexOf('\r\n\r\n');
@@ -111,7 +127,12 @@ export async function startReplayServer(exchanges: readonly FixtureExchange[]): 
         socket.write(exchange ? answerBytes(exchange) : NOT_FOUND);
         if (exchange?.response.closes_connection) {
           closedByServer += 1;
-          socket.end();
+          if (options.lateCloseMs === undefined) {
+            socket.end();
+          } else {
+            closing = true;
+            setTimeout(() => socket.end(), options.lateCloseMs);
+          }
           return;
         }
       }
@@ -125,6 +146,7 @@ export async function startReplayServer(exchanges: readonly FixtureExchange[]): 
     port,
     seen,
     closedByServer: () => closedByServer,
+    resets: () => resets,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();
