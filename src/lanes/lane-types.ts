@@ -30,6 +30,13 @@ export interface ModelMapping {
   readonly model: string;
 }
 
+// The server a lane's requests went to: the admitted local server, or (for the baseline) the
+// scripted provider the harness started for it.
+export interface LaneUpstream {
+  readonly source: 'admitted_server' | 'harness_scripted_provider';
+  readonly base_url: string;
+}
+
 // Raw observations of one lane; the report module alone turns them into a verdict.
 export interface LaneEvidence {
   readonly lane: LaneName;
@@ -39,6 +46,7 @@ export interface LaneEvidence {
   readonly mapping: ModelMapping;
   // When the lane's process (its sandbox, when isolated) was started.
   readonly started_at: string;
+  readonly upstream: LaneUpstream;
   readonly exit_code: number | null;
   readonly signal: string | null;
   readonly timed_out: boolean;
