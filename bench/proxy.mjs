@@ -235,9 +235,71 @@ export async function streamingMemory({ quick = false } = {}) {
   return rows;
 }
 
+// How the proxy uses connections to the upstream, measured both ways: `reuse` (kept alive, and a
+// request whose kept connection the upstream had closed goes again on a new one) and `fresh` (a
+// new connection per request). Against an upstream that closes after every streamed answer while
+// announcing keep-alive (llama-server), and against one that keeps connections alive. The client
+// sends each request as soon as the previous answer has ended, the tightest race with the close.
+export async function connectionStrategies({ quick = false } = {}) {
+  const n = quick ? 200 : 1000;
+  const results = {};
+  for (const upstreamMode of ['closing', 'sse']) {
+    const upstream = await startChild('./upstream.mjs', [upstreamMode]);
+    const proxies = {
+      reuse: await startChild('./proxy-server.mjs', [upstream.info.url, 'reuse']),
+      fresh: await startChild('./proxy-server.mjs', [upstream.info.url, 'fresh']),
+    };
+    try {
+      const arms = Object.keys(proxies);
+      const agents = Object.fromEntries(arms.map((arm) => [arm, agentFor(1)]));
+      const body = { ...CHAT, stream: true };
+      const lat = Object.fromEntries(arms.map((arm) => [arm, []]));
+      const failures = Object.fromEntries(arms.map((arm) => [arm, 0]));
+      for (let i = 0; i < 50 * arms.length; i++) {
+        const arm = arms[i % arms.length];
+        await exchange(target(proxies[arm].info.url, LANE_TOKEN), agents[arm], body).catch(() => undefined);
+      }
+      const before = Object.fromEntries(await Promise.all(arms.map(async (arm) => [arm, await ask(proxies[arm].child, 'attempts')])));
+      const cpuBefore = Object.fromEntries(await Promise.all(arms.map(async (arm) => [arm, (await ask(proxies[arm].child, 'usage')).cpuMs])));
+      for (let i = 0; i < n * arms.length; i++) {
+        const arm = arms[i % arms.length];
+        try {
+          lat[arm].push((await exchange(target(proxies[arm].info.url, LANE_TOKEN), agents[arm], body)).total);
+        } catch {
+          failures[arm] += 1;
+        }
+      }
+      const after = Object.fromEntries(await Promise.all(arms.map(async (arm) => [arm, await ask(proxies[arm].child, 'attempts')])));
+      const cpuAfter = Object.fromEntries(await Promise.all(arms.map(async (arm) => [arm, (await ask(proxies[arm].child, 'usage')).cpuMs])));
+      results[upstreamMode] = Object.fromEntries(
+        arms.map((arm) => [
+          arm,
+          {
+            n,
+            p50: median(lat[arm]),
+            p99: quantile(lat[arm], 0.99),
+            failed: failures[arm] + (after[arm].failed - before[arm].failed),
+            retried: after[arm].retried - before[arm].retried,
+            proxyCpuPerRequestMs: (cpuAfter[arm] - cpuBefore[arm]) / n,
+          },
+        ]),
+      );
+      Object.values(agents).forEach((agent) => agent.destroy());
+    } finally {
+      for (const proxy of Object.values(proxies)) await stopChild(proxy.child);
+      await stopChild(upstream.child);
+    }
+  }
+  return results;
+}
+
 // Run alone: `node bench/proxy.mjs [--quick]` prints the raw figures.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const quick = process.argv.includes('--quick');
-  const result = process.argv.includes('memory') ? await streamingMemory({ quick }) : await proxyOverhead({ quick });
+  const result = process.argv.includes('memory')
+    ? await streamingMemory({ quick })
+    : process.argv.includes('connections')
+      ? await connectionStrategies({ quick })
+      : await proxyOverhead({ quick });
   console.log(JSON.stringify(result, null, 2));
 }

@@ -3,6 +3,9 @@
 //   sse:      a fast SSE server for long streams (body fields `bench_bytes`, `bench_gap_ms`):
 //             one event at once, then after the gap `bench_bytes` of chat-completion chunk events
 //             from a prebuilt buffer, honouring backpressure, so it never holds a stream in memory.
+//   closing:  a short SSE answer, after which the connection is closed although the answer
+//             announced keep-alive, as llama.cpp's llama-server does after a stream
+//             (test/fixtures/servers/llama-cpp-*.json, scenario "single").
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { DIST, MODEL, ROOT, serveUsage } from './lib.mjs';
@@ -60,6 +63,26 @@ async function sse() {
   };
 }
 
-const upstream = mode === 'sse' ? await sse() : await scripted();
+const SHORT_ANSWER = `${EVENT.repeat(8)}data: [DONE]\n\n`;
+
+async function closing() {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'keep-alive': 'timeout=5, max=100' });
+      res.end(SHORT_ANSWER, () => req.socket.end());
+    });
+  });
+  await new Promise((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+const upstream = mode === 'sse' ? await sse() : mode === 'closing' ? await closing() : await scripted();
 serveUsage(() => upstream.close());
 process.send({ ready: true, url: upstream.url });

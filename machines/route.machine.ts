@@ -16,7 +16,7 @@ import {
   laneIsolationAvailable,
   type LaneSetupFacts,
 } from '../src/gates/lane-setup-gates.js';
-import { modelIsServed, providerIsReachable } from '../src/gates/preflight-gates.js';
+import { contextWindowFitsCase, modelIsServed, providerIsReachable } from '../src/gates/preflight-gates.js';
 import type { BlockReason } from '../src/gates/reasons.js';
 import type { Admission } from '../src/inputs/admission.js';
 import type { Decision } from '../src/inputs/decision.js';
@@ -90,6 +90,7 @@ const gates = {
     noExternalFallbackConfigured(loadedValue(out as Loaded<Admission>), ctx.decision!, ctx.config!),
   providerIsReachable: (_: RouteContext, out: StepOutput) => providerIsReachable(out as PreflightObservation),
   modelIsServed: (ctx: RouteContext, out: StepOutput) => modelIsServed(out as PreflightObservation, ctx.admission!.model),
+  contextWindowFitsCase: (_: RouteContext, out: StepOutput) => contextWindowFitsCase(out as PreflightObservation),
   fixtureIsArtificialCopy: (_: RouteContext, out: StepOutput) => fixtureIsArtificialCopy(out as LaneSetupFacts),
   caseCommandIsExecutable: (_: RouteContext, out: StepOutput) => caseCommandIsExecutable(out as LaneSetupFacts),
   laneIsolationAvailable: (_: RouteContext, out: StepOutput) => laneIsolationAvailable(out as LaneSetupFacts),
@@ -136,7 +137,7 @@ export const ROUTE_STEPS = [
     next: 'admission_matched',
     gates: ['admissionRecordIsValid', 'admissionMatchesEnv', 'admissionMatchesDecision', 'admissionIsAdmitted', 'noExternalFallbackConfigured'],
   },
-  { state: 'admission_matched', next: 'provider_verified', gates: ['providerIsReachable', 'modelIsServed'] },
+  { state: 'admission_matched', next: 'provider_verified', gates: ['providerIsReachable', 'modelIsServed', 'contextWindowFitsCase'] },
   {
     state: 'provider_verified',
     next: 'case_process_started',
@@ -179,7 +180,7 @@ export const routeMachine = setup({
     readConfig: provided<RouteConfig, void>(),
     loadAdmission: provided<Loaded<Admission>, { file: string }>(),
     preflightProvider: provided<PreflightObservation, { baseUrl: string; model: string }>(),
-    prepareLanes: provided<LaneSetupFacts, { lane: LaneName; fixture: string; admission: Admission }>(),
+    prepareLanes: provided<LaneSetupFacts, { lane: LaneName; fixture: string; admission: Admission; contextWindow: number | null }>(),
     superviseLanes: supervisorMachine,
     emitReport: provided<EmittedReport, { context: RouteContext }>(),
   },
@@ -268,7 +269,7 @@ export const routeMachine = setup({
       invoke: {
         id: 'prepareLanes',
         src: 'prepareLanes',
-        input: ({ context }) => ({ lane: context.lane, fixture: context.fixture, admission: context.admission! }),
+        input: ({ context }) => ({ lane: context.lane, fixture: context.fixture, admission: context.admission!, contextWindow: context.preflight?.context_window.tokens ?? null }),
         onDone: gateStep(
           'provider_verified',
           assign({ setup: ({ event }) => event.output }),

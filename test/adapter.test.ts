@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildChildEnv, checkChildEnv } from '../src/adapter/child-env.js';
+import { caseModelLimits } from '../src/adapter/context-window.js';
 import { makeLaneDirs, type LaneDirs } from '../src/adapter/lane-dirs.js';
 import { checkAdapter, writeAdapter, type AdapterSpec } from '../src/adapter/write-adapter.js';
 import { startGhRecorder, type GhRecorder } from '../src/provider/gh-recorder.js';
@@ -25,6 +26,7 @@ beforeEach(async () => {
   spec = {
     dirs,
     model: MODEL,
+    limits: caseModelLimits(32768),
     proxyBaseUrl: 'http://127.0.0.1:45678/v1',
     repoName: 'sum-bug',
     slug: 'sum-bug-stage2',
@@ -52,12 +54,20 @@ describe('the generated Case config is read back before start', () => {
     expect(await checkAdapter(spec, env, TOKEN)).toMatchObject({ ok: true });
   });
 
+  it("tells pi the server's window, with an answer budget of a quarter of it", async () => {
+    const models = JSON.parse(await readFile(join(dirs.pi, 'models.json'), 'utf8'));
+    expect(models.providers.openai.models[0]).toMatchObject({ id: MODEL, contextWindow: 32768, maxTokens: 8192 });
+    expect(caseModelLimits(null)).toEqual({ contextWindow: 131072, maxTokens: 16384 });
+    expect(caseModelLimits(16384)).toEqual({ contextWindow: 16384, maxTokens: 4096 });
+  });
+
   it.each([
     ['a role left unpinned', 'config.json', (c: any) => delete c.models.reviewer, /models\.reviewer/],
     ['a role pinned elsewhere', 'config.json', (c: any) => (c.models.closer = { provider: 'anthropic', model: 'claude-sonnet-4-6' }), /models\.closer/],
     ['`models` misspelled', 'config.json', (c: any) => { c.modles = c.models; delete c.models; }, /shape Case reads/],
     ['a second provider in models.json', 'models.json', (m: any) => (m.providers.anthropic = m.providers.openai), /only the openai provider/],
     ['models.json pointing past the proxy', 'models.json', (m: any) => (m.providers.openai.baseUrl = 'http://127.0.0.1:8080/v1'), /recording proxy/],
+    ['a context window other than the server stated', 'models.json', (m: any) => (m.providers.openai.models[0].contextWindow = 131072), /context window/],
   ])('refuses %s', async (_, file, change, detail) => {
     const path = join(file === 'models.json' ? dirs.pi : dirs.data, file);
     const value = JSON.parse(await readFile(path, 'utf8'));

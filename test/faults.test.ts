@@ -81,8 +81,13 @@ describe('faults after Case starts end in fail, never pass', () => {
           const result = await runCli(['run', '--json', '--out', sandbox.out], sandbox.env());
           const report = parseReport(result.stdout);
           expect(report.status).toBe('fail');
+          // The server's failure is named first, and it is not a fallback.
+          expect(reasons(report)[0]).toBe('provider_error');
           expect(reasons(report)).toContain('pipeline_not_completed');
-          expect(report.lanes[0]?.rejected_requests.map((r) => r.reason)).toContain('upstream_error');
+          expect(reasons(report)).not.toContain('fallback_detected');
+          expect(report.no_fallback.verdict).toBe(true);
+          expect(report.lanes[0]?.rejected_requests).toEqual([]);
+          expect(report.lanes[0]?.provider_errors).toEqual([expect.objectContaining({ kind: 'cut', status: 200 })]);
         }),
     ));
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CaseModelLimits } from './context-window.js';
 
 // pi can only authenticate providers it knows by name, so the admitted logical provider is
 // registered under `openai` with its baseUrl at the lane's recording proxy (case-facts.md).
@@ -38,7 +39,7 @@ export function buildCaseConfig(model: string) {
   };
 }
 
-export function buildPiModels(proxyBaseUrl: string, model: string) {
+export function buildPiModels(proxyBaseUrl: string, model: string, limits: CaseModelLimits) {
   return {
     providers: {
       [CASE_PROVIDER_KEY]: {
@@ -48,8 +49,8 @@ export function buildPiModels(proxyBaseUrl: string, model: string) {
         models: [
           {
             id: model,
-            contextWindow: 131072,
-            maxTokens: 16384,
+            contextWindow: limits.contextWindow,
+            maxTokens: limits.maxTokens,
             compat: { supportsDeveloperRole: false, supportsStore: false },
           },
         ],

@@ -15,11 +15,13 @@ import {
   ProjectsSchema,
 } from './case-config.js';
 import { checkChildEnv } from './child-env.js';
+import type { CaseModelLimits } from './context-window.js';
 import type { LaneDirs } from './lane-dirs.js';
 
 export interface AdapterSpec {
   readonly dirs: LaneDirs;
   readonly model: string;
+  readonly limits: CaseModelLimits;
   readonly proxyBaseUrl: string;
   readonly repoName: string;
   readonly slug: string;
@@ -52,7 +54,7 @@ export async function writeAdapter(spec: AdapterSpec): Promise<void> {
   const { dirs } = spec;
   await writeFile(join(dirs.data, 'config.json'), json(buildCaseConfig(spec.model)));
   await writeFile(join(dirs.data, 'projects.json'), json(buildProjects(spec.repoName, dirs.repo, spec.testCommand)));
-  await writeFile(join(dirs.pi, 'models.json'), json(buildPiModels(spec.proxyBaseUrl, spec.model)));
+  await writeFile(join(dirs.pi, 'models.json'), json(buildPiModels(spec.proxyBaseUrl, spec.model, spec.limits)));
   await writeFile(
     join(dirs.home, '.gitconfig'),
     '[user]\n\tname = case-local-route lane\n\temail = lane@localhost.invalid\n[init]\n\tdefaultBranch = main\n',
@@ -110,7 +112,11 @@ export async function checkAdapter(
   if (entry.api !== 'openai-completions' || entry.apiKey !== CASE_API_KEY_ENV) {
     return fail('models.json does not use the openai-completions API with the lane token');
   }
-  if (!entry.models.some((m) => m.id === model)) return fail(`models.json does not list ${model}`);
+  const listed = entry.models.find((m) => m.id === model);
+  if (!listed) return fail(`models.json does not list ${model}`);
+  if (listed['contextWindow'] !== spec.limits.contextWindow || listed['maxTokens'] !== spec.limits.maxTokens) {
+    return fail(`models.json does not give ${model} the server's context window`);
+  }
   const projects = await readBack(join(dirs.data, 'projects.json'), ProjectsSchema);
   if (typeof projects === 'string') return fail(projects);
   if (projects.repos[0]?.path !== dirs.repo || projects.repos[0]?.name !== spec.repoName) {

@@ -1,5 +1,4 @@
 import type { EvidenceProblem } from '../evidence/case-observations.js';
-import type { AcceptanceResult } from '../fixture/acceptance-check.js';
 import type { EgressAttempt } from '../provider/egress-proxy.js';
 import type { LaneIsolation } from '../sandbox/isolation.js';
 import type { AuditRecord } from '../provider/recording-proxy.js';
@@ -9,6 +8,14 @@ export type LaneName = 'fake' | 'real';
 // `fake` runs the fake lane alone; `real` runs real Case and the fake baseline side by side.
 export function lanesFor(lane: LaneName): LaneName[] {
   return lane === 'real' ? ['real', 'fake'] : ['fake'];
+}
+
+// The harness's own acceptance check of a lane's copy of the fixture.
+export interface AcceptanceResult {
+  readonly ran: boolean;
+  readonly passed: boolean;
+  readonly exit_code: number | null;
+  readonly detail: string;
 }
 
 export interface SpawnLine {
@@ -23,6 +30,13 @@ export interface ModelMapping {
   readonly model: string;
 }
 
+// The server a lane's requests went to: the admitted local server, or (for the baseline) the
+// scripted provider the harness started for it.
+export interface LaneUpstream {
+  readonly source: 'admitted_server' | 'harness_scripted_provider';
+  readonly base_url: string;
+}
+
 // Raw observations of one lane; the report module alone turns them into a verdict.
 export interface LaneEvidence {
   readonly lane: LaneName;
@@ -32,6 +46,7 @@ export interface LaneEvidence {
   readonly mapping: ModelMapping;
   // When the lane's process (its sandbox, when isolated) was started.
   readonly started_at: string;
+  readonly upstream: LaneUpstream;
   readonly exit_code: number | null;
   readonly signal: string | null;
   readonly timed_out: boolean;

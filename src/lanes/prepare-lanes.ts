@@ -4,6 +4,7 @@ import { delimiter, join } from 'node:path';
 import { nanoid } from 'nanoid';
 import { buildChildEnv } from '../adapter/child-env.js';
 import { CASE_PROVIDER_KEY } from '../adapter/case-config.js';
+import { caseModelLimits } from '../adapter/context-window.js';
 import { makeLaneDirs, type HarnessDirs, type LaneDirs } from '../adapter/lane-dirs.js';
 import { checkAdapter, readGenerated, taskFile, writeAdapter } from '../adapter/write-adapter.js';
 import { copyFixtureInto, WORK_BRANCH } from '../fixture/copy-fixture.js';
@@ -24,7 +25,7 @@ import type { Workspace } from '../run/workspace.js';
 import type { Redactor } from '../evidence/redact.js';
 import type { TreeFile } from '../fixture/fixture-tree.js';
 import { resolveCaseCommand } from './case-command.js';
-import { lanesFor, type LaneName, type ModelMapping } from './lane-types.js';
+import { lanesFor, type LaneName, type LaneUpstream, type ModelMapping } from './lane-types.js';
 
 export interface PreparedLane {
   readonly name: LaneName;
@@ -42,7 +43,7 @@ export interface PreparedLane {
   // The pristine fixture's check files.
   readonly checkFiles: readonly TreeFile[];
   readonly slug: string;
-  readonly upstream: string;
+  readonly upstream: LaneUpstream;
   readonly upstreamApiKey: string | undefined;
   readonly fixture: Fixture;
   readonly treeSha256: string;
@@ -74,6 +75,8 @@ export interface PrepareLanesArgs {
   readonly runDir: string;
   readonly isolation: IsolationMode;
   readonly redactor: Redactor;
+  // The window the local server stated in the preflight; null when it did not state one.
+  readonly contextWindow: number | null;
 }
 
 // More paths a Case installation needs read-only inside the sandbox, colon-separated.
@@ -138,6 +141,7 @@ export async function prepareLanes(args: PrepareLanesArgs): Promise<{ facts: Lan
     home: args.parentEnv.HOME ?? homedir(),
     path: args.parentEnv.PATH ?? '',
     extraReadable: (args.parentEnv[SANDBOX_READ_ENV] ?? '').split(delimiter).filter((p) => p.startsWith('/')),
+    protect: [args.workspace.dir, args.runDir, args.parentEnv.HOME ?? homedir()],
   });
   const isolationFacts = {
     ok: true,
@@ -186,14 +190,16 @@ async function prepareLane(p: LaneToPrepare): Promise<{ lane: PreparedLane; chec
   const role = name === args.lane ? 'primary' : 'baseline';
   const { dirs, harness } = await makeLaneDirs(await workspace.ensure(), name);
   await copyFixtureInto(dirs.repo, p.files);
-  let upstream = config.baseUrl!.trim();
+  let upstream: LaneUpstream = { source: 'admitted_server', base_url: config.baseUrl!.trim() };
   let upstreamApiKey = config.apiKey || undefined;
+  let limits = caseModelLimits(args.contextWindow);
   if (role === 'baseline') {
     // The baseline measures the harness, not the model: its own scripted provider on loopback.
     const provider = await startScriptedProvider({ model: admission.model, script: fixture.script });
     workspace.defer(() => provider.close());
-    upstream = provider.url;
+    upstream = { source: 'harness_scripted_provider', base_url: provider.url };
     upstreamApiKey = undefined;
+    limits = caseModelLimits(null);
   }
   const laneToken = `case-route-lane-${nanoid(32)}`;
   // The records are the harness's, outside the lane's root: a sandboxed lane cannot see them.
@@ -204,7 +210,7 @@ async function prepareLane(p: LaneToPrepare): Promise<{ lane: PreparedLane; chec
   let watcher: ProxyWatcher | undefined;
   const egress = await startEgressDenyProxy({ logFile: egressFile, socketPath: socket('egress'), onAttempt: (attempt) => watcher?.egressAttempt(attempt) });
   workspace.defer(() => egress.close());
-  const proxy = await startRecordingProxy({ upstream, admittedModel: admission.model, laneToken, upstreamApiKey, auditFile, socketPath: socket('model'), onRecord: (entry) => watcher?.modelRequest(entry) });
+  const proxy = await startRecordingProxy({ upstream: upstream.base_url, admittedModel: admission.model, laneToken, upstreamApiKey, auditFile, socketPath: socket('model'), onRecord: (entry) => watcher?.modelRequest(entry) });
   workspace.defer(() => proxy.close());
   const gh = await startGhRecorder({ logFile: ghFile, socketPath: socket('gh') });
   workspace.defer(() => gh.close());
@@ -214,6 +220,7 @@ async function prepareLane(p: LaneToPrepare): Promise<{ lane: PreparedLane; chec
   const spec = {
     dirs,
     model: admission.model,
+    limits,
     proxyBaseUrl: proxy.url,
     repoName: fixture.name,
     slug,

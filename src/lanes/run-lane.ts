@@ -6,7 +6,7 @@ import type { Redactor } from '../evidence/redact.js';
 import { runAcceptanceCheck } from '../fixture/acceptance-check.js';
 import { readEgressLog } from '../provider/egress-proxy.js';
 import { readGhCalls } from '../provider/gh-recorder.js';
-import { observeProvider } from '../provider/preflight.js';
+import { listsModel, observeProvider } from '../provider/preflight.js';
 import { readAudit } from '../provider/recording-proxy.js';
 import type { CheckedLane, SpawnLine } from './lane-types.js';
 import type { PreparedLane } from './prepare-lanes.js';
@@ -84,15 +84,21 @@ export async function checkLane(lane: PreparedLane, run: LaneProcessEnd, options
         laneRepo: lane.dirs.repo,
         workDir: lane.harness.acceptance,
         command: lane.fixture.manifest.acceptance,
+        judge: lane.fixture.manifest.judge,
+        pristineRepo: lane.fixture.repoDir,
         checkFiles: lane.checkFiles,
         env: { ...lane.env, PATH: options.harnessPath, HOME: lane.harness.acceptance },
         sandbox: lane.sandbox,
         bridges: [lane.egressBridge],
         timeoutMs: ACCEPTANCE_TIMEOUT_MS,
         signal: options.signal,
-        output: { stdout: join(lane.harness.evidence, 'acceptance.stdout.log'), stderr: join(lane.harness.evidence, 'acceptance.stderr.log') },
+        output: {
+          stdout: join(lane.harness.evidence, 'acceptance.stdout.log'),
+          stderr: join(lane.harness.evidence, 'acceptance.stderr.log'),
+          judge: join(lane.harness.evidence, 'acceptance.judge.log'),
+        },
       });
-  const after = await observeProvider(lane.upstream, lane.mapping.model, { apiKey: lane.upstreamApiKey, timeoutMs: 5000 });
+  const after = await observeProvider(lane.upstream.base_url, lane.mapping.model, { apiKey: lane.upstreamApiKey, timeoutMs: 5000 });
   // Only now do the proxies stop and finish their logs, so every request is a whole line.
   await lane.stopRecorders();
   const [stdout, stderr, events, history] = await Promise.all([
@@ -131,7 +137,7 @@ export async function checkLane(lane: PreparedLane, run: LaneProcessEnd, options
     ...events.files.map((file) => writeFile(join(out, 'events', file.name), redact(file.text))),
   ]);
   const gh = await readGhCalls(lane.ghFile);
-  const stillServed = after.models_listed.includes(lane.mapping.model);
+  const stillServed = listsModel(after, lane.mapping.model);
   return {
     history_holds_secret: history.holdsSecret(options.redactor),
     lane: lane.name,
@@ -140,6 +146,7 @@ export async function checkLane(lane: PreparedLane, run: LaneProcessEnd, options
     fixture: { name: lane.fixture.name, tree_sha256: lane.treeSha256 },
     mapping: lane.mapping,
     started_at: run.startedAt,
+    upstream: lane.upstream,
     exit_code: run.exitCode,
     signal: run.signal,
     timed_out: run.timedOut,

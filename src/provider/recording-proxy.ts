@@ -7,8 +7,10 @@ import { listenOnLoopback } from './loopback-server.js';
 import { endToEndHeaders, upstreamRequestHeaders } from './proxy-headers.js';
 import { allowedRoute, checkCompletionBody, laneTokenCheck, REFUSAL_STATUS, requestPath, type ProxyRoute, type RefusalReason } from './proxy-rules.js';
 import { readRequestBody } from './request-body.js';
+import { connectionFailure, MAX_ERROR_BODY_BYTES, statusFailure, type UpstreamFailure } from './upstream-failure.js';
 
 export type { RefusalReason } from './proxy-rules.js';
+export type { UpstreamFailure } from './upstream-failure.js';
 
 export interface RecordingProxyOptions {
   upstream: string;
@@ -19,6 +21,11 @@ export interface RecordingProxyOptions {
   maxBodyBytes?: number;
   // Also listen here: the way in from a sandboxed lane.
   socketPath?: string;
+  // How connections to the upstream are used: `reuse` keeps them alive between requests and
+  // retries, once, a request whose reused connection the upstream had already closed; `fresh`
+  // opens one per request. bench/RESULTS.md compares the two against a server that closes
+  // connections while announcing keep-alive (llama.cpp's llama-server after a stream).
+  upstreamConnections?: 'reuse' | 'fresh';
   // Told of each request as it is recorded, so a lane can be watched as it runs.
   onRecord?: (entry: AuditRecord) => void;
 }
@@ -34,6 +41,12 @@ export interface AuditRecord {
   latency_ms: number;
   streamed: boolean;
   refused: RefusalReason | null;
+  // 0 for a refused request; 2 when a reused connection had been closed by the upstream and the
+  // request went again on a new one.
+  upstream_attempts: number;
+  // A failure of the local server (no answer, an answer cut off, an error status): recorded as
+  // what it is, not as a refusal. The request was forwarded as Case sent it.
+  upstream_error: UpstreamFailure | null;
 }
 
 export interface RecordingProxy {
@@ -55,6 +68,15 @@ const AuditRecordSchema: z.ZodType<AuditRecord> = z.strictObject({
   latency_ms: z.number().nonnegative(),
   streamed: z.boolean(),
   refused: z.enum(REFUSAL_REASONS).nullable(),
+  upstream_attempts: z.number().int().min(0).max(2),
+  upstream_error: z
+    .strictObject({
+      kind: z.enum(['connection', 'cut', 'status', 'context_exceeded']),
+      code: z.string(),
+      prompt_tokens: z.number().int().nonnegative().nullable(),
+      context_tokens: z.number().int().nonnegative().nullable(),
+    })
+    .nullable(),
 });
 
 export function readAudit(auditFile: string): Promise<AuditRecord[]> {
@@ -78,6 +100,16 @@ interface Exchange {
   bytesOut: number;
   streamed: boolean;
   refused: RefusalReason | null;
+  attempts: number;
+  upstreamError: UpstreamFailure | null;
+}
+
+// An error on a connection the agent had kept alive, before any byte of the answer: the upstream
+// closed it between requests (llama-server does so after a stream while still announcing
+// keep-alive), so the request never reached it and can go again on a new connection.
+function closedWhileIdle(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ECONNRESET' || code === 'EPIPE';
 }
 
 export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<RecordingProxy> {
@@ -89,7 +121,8 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
   if (!isLoopbackHost(upstream.hostname)) throw new Error('the upstream must be a loopback address');
   const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const secure = upstream.origin.startsWith('https:');
-  const agent = secure ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
+  const keepAlive = (opts.upstreamConnections ?? 'reuse') === 'reuse';
+  const agent = secure ? new HttpsAgent({ keepAlive }) : new HttpAgent({ keepAlive });
   const audit = await openJsonlAppender(opts.auditFile);
   const carriesLaneToken = laneTokenCheck(opts.laneToken);
   const inFlight = new Set<Promise<void>>();
@@ -110,56 +143,94 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
     res.end(body);
   };
 
+  const upstreamError = (res: ServerResponse, exchange: Exchange): void => {
+    const body = JSON.stringify({
+      error: { message: `the local server did not answer: ${exchange.upstreamError?.code ?? 'error'}`, type: 'case_local_route_upstream_error', code: 'upstream_unreachable', param: null },
+    });
+    exchange.bytesOut += Buffer.byteLength(body);
+    res.writeHead(502, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  };
+
   const forward = (req: IncomingMessage, res: ServerResponse, exchange: Exchange, route: ProxyRoute, body: Uint8Array | null): void => {
     let clientGone = false;
     let upstreamFailed = false;
-    const upstreamRequest = (secure ? httpsRequest : httpRequest)({
-      hostname: upstream.hostname,
-      port: upstream.port,
-      method: req.method,
-      path: `${upstream.prefix}${route.slice(route.indexOf(' ') + 1)}`,
-      headers: upstreamRequestHeaders(req.headers, opts.upstreamApiKey, body === null ? null : body.length),
-      agent,
-    });
+    let current: ReturnType<typeof httpRequest> | undefined;
     const dropUpstream = (): void => {
       if (res.writableFinished || upstreamFailed) return;
       clientGone = true;
-      upstreamRequest.destroy();
-    };
-    // After the answer has started, an upstream failure can only cut the client off; the audit
-    // still names it.
-    const failUpstream = (): void => {
-      if (clientGone) return;
-      if (!res.headersSent) {
-        refuse(res, exchange, 'upstream_error');
-        return;
-      }
-      upstreamFailed = true;
-      exchange.refused = 'upstream_error';
-      res.destroy();
+      current?.destroy();
     };
     res.once('close', dropUpstream);
     res.on('error', dropUpstream);
-    upstreamRequest.on('error', failUpstream);
-    upstreamRequest.on('response', (upstreamResponse) => {
-      if (clientGone) {
-        upstreamResponse.destroy();
+    // After the answer has started, an upstream failure can only cut the client off; the audit
+    // still names it.
+    const failUpstream = (error: unknown): void => {
+      if (clientGone || upstreamFailed) return;
+      upstreamFailed = true;
+      if (!res.headersSent) {
+        exchange.upstreamError = connectionFailure('connection', error);
+        upstreamError(res, exchange);
         return;
       }
-      exchange.streamed = isEventStream(upstreamResponse.headers['content-type']);
-      res.writeHead(upstreamResponse.statusCode ?? 502, endToEndHeaders(upstreamResponse.headers));
-      // A stream's headers go out at once (a model may think for seconds before its first token);
-      // any other answer's go with its body, one write and one wake-up for the client instead of two.
-      if (exchange.streamed) res.flushHeaders();
-      upstreamResponse.on('data', (chunk: Buffer) => {
-        exchange.bytesOut += chunk.length;
+      exchange.upstreamError = connectionFailure('cut', error);
+      res.destroy();
+    };
+    const attempt = (): void => {
+      exchange.attempts += 1;
+      let answered = false;
+      const upstreamRequest = (secure ? httpsRequest : httpRequest)({
+        hostname: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: `${upstream.prefix}${route.slice(route.indexOf(' ') + 1)}`,
+        headers: upstreamRequestHeaders(req.headers, opts.upstreamApiKey, body === null ? null : body.length),
+        agent,
       });
-      upstreamResponse.on('error', failUpstream);
-      // pipe() writes each chunk as it arrives (no compression, no coalescing) and applies
-      // backpressure from the client to the upstream.
-      upstreamResponse.pipe(res);
-    });
-    upstreamRequest.end(body ?? undefined);
+      current = upstreamRequest;
+      upstreamRequest.on('error', (error) => {
+        if (!answered && !clientGone && upstreamRequest.reusedSocket && exchange.attempts === 1 && closedWhileIdle(error)) {
+          attempt();
+          return;
+        }
+        failUpstream(error);
+      });
+      upstreamRequest.on('response', (upstreamResponse) => {
+        answered = true;
+        if (clientGone) {
+          upstreamResponse.destroy();
+          return;
+        }
+        const status = upstreamResponse.statusCode ?? 502;
+        exchange.streamed = isEventStream(upstreamResponse.headers['content-type']);
+        res.writeHead(status, endToEndHeaders(upstreamResponse.headers));
+        // A stream's headers go out at once (a model may think for seconds before its first token);
+        // any other answer's go with its body, one write and one wake-up for the client instead of two.
+        if (exchange.streamed) res.flushHeaders();
+        // An error answer is passed on unchanged; its first bytes are kept to say what kind of
+        // error it was.
+        const errorHead: Buffer[] = [];
+        let errorHeadBytes = 0;
+        upstreamResponse.on('data', (chunk: Buffer) => {
+          exchange.bytesOut += chunk.length;
+          if (status >= 400 && errorHeadBytes < MAX_ERROR_BODY_BYTES) {
+            errorHead.push(chunk.subarray(0, MAX_ERROR_BODY_BYTES - errorHeadBytes));
+            errorHeadBytes += chunk.length;
+          }
+        });
+        if (status >= 400) {
+          upstreamResponse.once('end', () => {
+            exchange.upstreamError ??= statusFailure(status, Buffer.concat(errorHead));
+          });
+        }
+        upstreamResponse.on('error', failUpstream);
+        // pipe() writes each chunk as it arrives (no compression, no coalescing) and applies
+        // backpressure from the client to the upstream.
+        upstreamResponse.pipe(res);
+      });
+      upstreamRequest.end(body ?? undefined);
+    };
+    attempt();
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse, exchange: Exchange): Promise<void> => {
@@ -193,6 +264,8 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
       latency_ms: Math.round(performance.now() - exchange.started),
       streamed: exchange.streamed,
       refused: exchange.refused,
+      upstream_attempts: exchange.attempts,
+      upstream_error: exchange.upstreamError,
     };
     audit.append(entry);
     opts.onRecord?.(entry);
@@ -209,6 +282,8 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
       bytesOut: 0,
       streamed: false,
       refused: null,
+      attempts: 0,
+      upstreamError: null,
     };
     const done = new Promise<void>((resolve) => {
       res.once('close', () => {

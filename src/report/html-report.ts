@@ -89,15 +89,39 @@ function spawnSummary(lane: LaneReport): string[] {
   return countList(counts);
 }
 
+function upstreamSummary(lane: LaneReport): string {
+  const who = lane.upstream.source === 'harness_scripted_provider' ? "the harness's scripted provider" : `${lane.upstream.server_kind}${lane.upstream.server_version ? ` ${lane.upstream.server_version}` : ''}`;
+  return `${esc(who)} at <code>${esc(lane.upstream.base_url)}</code>`;
+}
+
+function providerErrorList(lane: LaneReport): string {
+  return list(lane.provider_errors.map((group) => `${group.count}× ${group.detail}`), 'none');
+}
+
+function servedNames(preflight: NonNullable<Report['preflight']>): string {
+  const names = preflight.models_listed.map((id) => {
+    const aliases = preflight.model_aliases[id] ?? [];
+    return aliases.length > 0 ? `${id} (aliases: ${aliases.join(', ')})` : id;
+  });
+  return names.join(', ') || 'nothing';
+}
+
+function contextSummary(window: NonNullable<Report['preflight']>['context_window']): string {
+  return window.tokens === null ? `context window not stated (${window.source})` : `context window ${window.tokens} tokens (${window.source})`;
+}
+
 function lanesSection(report: Report): string {
   if (report.lanes.length === 0) {
     return `<section id="lanes"><h2>Lanes</h2><p class="muted">No lane ran: Case was not started.</p></section>`;
   }
   const rows: Array<[string, (lane: LaneReport) => string]> = [
+    ['server', upstreamSummary],
     ['model mapping', (l) => `<code>${esc(l.model_mapping.logical_provider)}</code> → <code>${esc(l.model_mapping.case_provider_key)}</code> / <code>${esc(l.model_mapping.model)}</code>`],
     ['exit', (l) => esc(l.timed_out ? 'timed out' : l.exit_code ?? `signal ${l.signal ?? 'unknown'}`)],
     ['duration', (l) => `${esc((l.duration_ms / 1000).toFixed(1))} s`],
     ['requests by model', (l) => list(countList(l.requests_by_model), 'none')],
+    ['answers by status', (l) => list(countList(l.responses_by_status), 'none')],
+    ['local server errors', providerErrorList],
     ['refused requests', (l) => list(l.rejected_requests.map((r) => `${r.reason}: ${r.model ?? '(no model)'} ${r.path} → ${r.status}`), 'none')],
     ['egress attempts', (l) => list(l.egress_attempts.map((e) => `${e.host}:${e.port}`), 'none')],
     ['spawn lines', (l) => list(spawnSummary(l), 'none')],
@@ -125,7 +149,16 @@ function factsSection(report: Report): string {
     ['admission file', report.admission_ref ? `<code class="digest">sha256:${esc(report.admission_ref.sha256)}</code>` : '<span class="muted">not recorded</span>'],
     ['admitted provider / model', `<code>${esc(report.case_model_provider ?? '—')}</code> / <code>${esc(report.case_model ?? '—')}</code> (${esc(report.case_model_admission_status ?? '—')})`],
     ['Case provider key', esc(report.case_provider_key ?? '—')],
-    ['local provider', report.preflight ? esc(`${report.preflight.reachable ? 'reachable' : 'unreachable'}, ${report.preflight.server_kind}, serving ${report.preflight.models_listed.join(', ') || 'nothing'}`) : '<span class="muted">not checked</span>'],
+    [
+      'local provider',
+      report.preflight
+        ? esc(
+            `${report.preflight.reachable ? 'reachable' : 'unreachable'}, ${report.preflight.server_kind}${report.preflight.server_version ? ` ${report.preflight.server_version}` : ''}, serving ${
+              servedNames(report.preflight)
+            }; ${contextSummary(report.preflight.context_window)}`,
+          )
+        : '<span class="muted">not checked</span>',
+    ],
     ['fixture', report.fixture ? `${esc(report.fixture.name)} <code class="digest">sha256:${esc(report.fixture.tree_sha256 ?? '—')}</code>` : '<span class="muted">not prepared</span>'],
     ['redactions', esc(report.redactions.count)],
   ];

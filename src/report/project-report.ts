@@ -2,7 +2,7 @@ import { ROUTE_STEPS, type RouteContext } from '../../machines/route.machine.js'
 import { lanesFor } from '../lanes/lane-types.js';
 import type { LaneEvidence } from '../lanes/lane-types.js';
 import { REPORT_SCHEMA_VERSION, type LaneReport, type Report } from './report-schema.js';
-import { failFindings, judgeLane, type FailFinding } from './verdict.js';
+import { failFindings, judgeLane, providerErrors, type FailFinding } from './verdict.js';
 
 export interface StateVisit {
   readonly state: string;
@@ -29,8 +29,17 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Record<strin
   return counts;
 }
 
-function laneReport(lane: LaneEvidence): LaneReport {
+// The admitted server is named as the preflight identified it; the baseline's is the harness's own.
+function laneUpstream(lane: LaneEvidence, context: RouteContext): LaneReport['upstream'] {
+  if (lane.upstream.source === 'harness_scripted_provider') {
+    return { ...lane.upstream, server_kind: 'case-route scripted provider', server_version: null };
+  }
+  return { ...lane.upstream, server_kind: context.preflight?.server_kind ?? 'unknown', server_version: context.preflight?.server_version ?? null };
+}
+
+function laneReport(lane: LaneEvidence, context: RouteContext): LaneReport {
   const verdict = judgeLane(lane);
+  const forwarded = lane.requests.filter((r) => r.refused === null);
   return {
     lane: lane.lane,
     role: lane.role,
@@ -38,12 +47,15 @@ function laneReport(lane: LaneEvidence): LaneReport {
     fixture: lane.fixture,
     model_mapping: lane.mapping,
     started_at: lane.started_at,
+    upstream: laneUpstream(lane, context),
     exit_code: lane.exit_code,
     signal: lane.signal,
     timed_out: lane.timed_out,
     duration_ms: lane.duration_ms,
     requests_total: lane.requests.length,
     requests_by_model: countBy(lane.requests, (r) => r.model ?? '(none)'),
+    responses_by_status: countBy(forwarded, (r) => String(r.status)),
+    provider_errors: providerErrors(lane),
     rejected_requests: lane.requests
       .filter((r) => r.refused !== null)
       .map((r) => ({ reason: r.refused!, path: r.path, model: r.model, status: r.status })),
@@ -104,7 +116,7 @@ export function projectReport(facts: RunFacts): Report {
   const { context } = facts;
   const visited = new Set(facts.visits.map((v) => v.state));
   const started = visited.has('case_process_started');
-  const lanes = (context.lanes?.lanes ?? []).map(laneReport);
+  const lanes = (context.lanes?.lanes ?? []).map((lane) => laneReport(lane, context));
   const findings: FailFinding[] = started
     ? failFindings(context.lanes?.lanes ?? [], lanesFor(context.lane).length, context.lanes?.error)
     : [];
@@ -145,8 +157,11 @@ export function projectReport(facts: RunFacts): Report {
           reachable: context.preflight.reachable,
           server_kind: context.preflight.server_kind,
           models_listed: context.preflight.models_listed,
+          model_aliases: context.preflight.model_aliases,
+          server_version: context.preflight.server_version,
           health_status: context.preflight.health_status,
           server_check: context.preflight.server_check,
+          context_window: context.preflight.context_window,
         }
       : null,
     fixture: context.setup ? { name: context.setup.fixture.name, tree_sha256: context.setup.fixture.tree_sha256 } : null,

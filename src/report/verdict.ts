@@ -1,9 +1,50 @@
 import type { FailReason } from '../gates/reasons.js';
 import type { LaneEvidence } from '../lanes/lane-types.js';
+import type { UpstreamFailure } from '../provider/upstream-failure.js';
 
 export interface LaneVerdict {
   readonly stage2: { passed: boolean; failures: string[] };
   readonly noFallback: { verdict: boolean; failures: string[] };
+}
+
+export interface ProviderErrorGroup {
+  readonly kind: UpstreamFailure['kind'];
+  // What the recording proxy answered Case: the server's own status, or 502 when it gave none.
+  readonly status: number;
+  readonly code: string;
+  readonly count: number;
+  readonly detail: string;
+}
+
+function describeFailure(failure: UpstreamFailure, status: number): string {
+  switch (failure.kind) {
+    case 'connection':
+      return `no answer from the local server (${failure.code})`;
+    case 'cut':
+      return `the answer was cut off (${failure.code})`;
+    case 'status':
+      return `the local server answered ${status} (${failure.code})`;
+    case 'context_exceeded': {
+      const prompt = failure.prompt_tokens === null ? 'the request' : `the request (${failure.prompt_tokens} tokens)`;
+      const window = failure.context_tokens === null ? 'its context window' : `its context window (${failure.context_tokens} tokens)`;
+      return `the local server answered ${status}: ${prompt} exceeds ${window}`;
+    }
+  }
+}
+
+// The local server's failures, grouped by what they were: a failure is the server's, never a
+// refusal or a fallback (the request named the admitted model and went only to that server).
+export function providerErrors(lane: LaneEvidence): ProviderErrorGroup[] {
+  const groups = new Map<string, ProviderErrorGroup>();
+  for (const request of lane.requests) {
+    const failure = request.upstream_error;
+    if (failure === null) continue;
+    const detail = describeFailure(failure, request.status);
+    const key = JSON.stringify([failure.kind, request.status, detail]);
+    const group = groups.get(key);
+    groups.set(key, { kind: failure.kind, status: request.status, code: failure.code, count: (group?.count ?? 0) + 1, detail });
+  }
+  return [...groups.values()];
 }
 
 export interface FailFinding {
@@ -85,11 +126,21 @@ const LANE_RULES: readonly LaneRule[] = [
   { reason: 'model_changed', part: 'run', check: (l) => (!l.served_after.still_served ? l.served_after.detail : null) },
 ];
 
+// A lane that did not pass says, just before the rest of its Stage 2 failures, what its server
+// did; one that recovered (Case retries) keeps the errors in its report without failing on them.
 function laneFindings(lane: LaneEvidence): Array<FailFinding & { part: LaneRule['part'] }> {
-  return LANE_RULES.flatMap((rule) => {
+  const findings = LANE_RULES.flatMap((rule) => {
     const detail = rule.check(lane);
     return detail === null ? [] : [{ reason: rule.reason, part: rule.part, detail }];
   });
+  if (!findings.some((f) => f.part === 'stage2')) return findings;
+  const server = providerErrors(lane).map((group) => ({
+    reason: group.kind === 'context_exceeded' ? ('provider_context_exceeded' as const) : ('provider_error' as const),
+    part: 'stage2' as const,
+    detail: `${group.count} request(s): ${group.detail}`,
+  }));
+  const at = findings.findIndex((f) => f.reason === 'pipeline_not_completed' || f.reason === 'acceptance_failed' || f.part !== 'stage2');
+  return [...findings.slice(0, at < 0 ? findings.length : at), ...server, ...findings.slice(at < 0 ? findings.length : at)];
 }
 
 export function judgeLane(lane: LaneEvidence): LaneVerdict {

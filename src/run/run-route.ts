@@ -105,9 +105,9 @@ export async function createRouteActor(rawOptions: RouteOptions, inspect?: (even
       preflightProvider: fromPromise(async ({ input }: { input: { baseUrl: string; model: string } }) =>
         observeProvider(input.baseUrl.trim(), input.model, { apiKey: config.apiKey, timeoutMs: 5000 }),
       ),
-      prepareLanes: fromPromise(async ({ input }: { input: { lane: LaneName; fixture: string; admission: NonNullable<RouteContext['admission']> } }) => {
+      prepareLanes: fromPromise(async ({ input }: { input: { lane: LaneName; fixture: string; admission: NonNullable<RouteContext['admission']>; contextWindow: number | null } }) => {
         const { prepareLanes } = await import('../lanes/prepare-lanes.js');
-        const result = await prepareLanes({ workspace, lane: input.lane, fixtureName: input.fixture, admission: input.admission, config, parentEnv: env, cwd, runDir, isolation: options.isolation, redactor });
+        const result = await prepareLanes({ workspace, lane: input.lane, fixtureName: input.fixture, admission: input.admission, config, parentEnv: env, cwd, runDir, isolation: options.isolation, redactor, contextWindow: input.contextWindow });
         prepared = result.lanes;
         return result.facts;
       }),

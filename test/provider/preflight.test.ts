@@ -28,8 +28,11 @@ describe('observeProvider against the scripted provider', () => {
       error: null,
       health_status: 200,
       models_listed: [MODEL],
+      model_aliases: {},
       server_kind: 'openai-compatible',
+      server_version: null,
       server_check: null,
+      context_window: { tokens: null, source: 'not stated by the server' },
     });
     expect((await observeProvider(`${provider.url}/v1/`, MODEL)).models_listed).toEqual([MODEL]);
   });
@@ -45,7 +48,7 @@ describe('observeProvider against the scripted provider', () => {
   it('reports a dead port as unreachable without throwing', async () => {
     const observation = await observeProvider(`http://127.0.0.1:${await deadPort()}/v1`, MODEL);
     expect(observation).toMatchObject({ reachable: false, health_status: null, models_listed: [], server_check: null });
-    expect(observation.error).toBe('GET /v1/models: ECONNREFUSED');
+    expect(observation.error).toBe('did not answer GET /v1/models: ECONNREFUSED');
   });
 
   it('does not contact a non-loopback or malformed URL', async () => {
@@ -58,22 +61,25 @@ describe('observeProvider against stand-ins for known servers', () => {
   it('sends the key, and times out a server that never answers', async () => {
     const silent = await fake({ 'GET /v1/models': () => undefined, 'GET /health': () => undefined });
     const observation = await observeProvider(silent.url, MODEL, { apiKey: 'local-key', timeoutMs: 150 });
-    expect(observation).toMatchObject({ reachable: false, error: 'GET /v1/models: timeout' });
+    expect(observation).toMatchObject({ reachable: false, error: 'did not answer GET /v1/models: timeout' });
     expect(silent.seen.every((request) => request.headers.authorization === 'Bearer local-key')).toBe(true);
   });
 
   it('treats an error status, a missing data array and a redirect as unreachable', async () => {
     const locked = await fake({ 'GET /v1/models': (_req, res) => sendJson(res, 401, { error: 'key' }) });
-    expect((await observeProvider(locked.url, MODEL)).error).toBe('GET /v1/models answered 401');
+    expect((await observeProvider(locked.url, MODEL)).error).toBe('wants an API key (GET /v1/models answered 401); set CTO_HARNESS_CASE_LOCAL_API_KEY');
+    expect((await observeProvider(locked.url, MODEL, { apiKey: 'wrong' })).error).toBe('refused the key in CTO_HARNESS_CASE_LOCAL_API_KEY (GET /v1/models answered 401)');
+    const broken = await fake({ 'GET /v1/models': (_req, res) => sendJson(res, 500, { error: 'boom' }) });
+    expect((await observeProvider(broken.url, MODEL)).error).toBe('answered GET /v1/models with 500');
     const odd = await fake({ 'GET /v1/models': (_req, res) => sendJson(res, 200, { models: [MODEL] }) });
-    expect((await observeProvider(odd.url, MODEL)).error).toBe('GET /v1/models: no data array');
+    expect((await observeProvider(odd.url, MODEL)).error).toBe('answered GET /v1/models without a data array');
     const moved = await fake({
       'GET /v1/models': (_req, res) => {
         res.writeHead(302, { location: 'http://127.0.0.2:9/v1/models' });
         res.end();
       },
     });
-    expect(await observeProvider(moved.url, MODEL)).toMatchObject({ reachable: false, error: 'GET /v1/models: redirect refused' });
+    expect(await observeProvider(moved.url, MODEL)).toMatchObject({ reachable: false, error: 'did not answer GET /v1/models: redirect refused' });
   });
 
   it('recognises llama.cpp from /props and compares alias or model file', async () => {

@@ -125,7 +125,15 @@ describe('recording proxy', () => {
     ['a fallbacks field', () => post(proxy?.url ?? '', chatBody({ fallbacks: ['claude-sonnet-4-6'] })), 403, 'fallbacks_field', ADMITTED],
     ['an empty fallbacks field', () => post(proxy?.url ?? '', chatBody({ fallbacks: [] })), 403, 'fallbacks_field', ADMITTED],
     ['an OpenRouter models list', () => post(proxy?.url ?? '', chatBody({ models: [ADMITTED, 'anthropic/claude-sonnet-4-6'] })), 403, 'fallbacks_field', ADMITTED],
-    ['a body over the limit', () => post(proxy?.url ?? '', chatBody({ padding: 'x'.repeat(4096) })), 413, 'body_too_large', null],
+    ['an OpenRouter route', () => post(proxy?.url ?? '', chatBody({ route: 'fallback' })), 403, 'fallbacks_field', ADMITTED],
+    ['an OpenRouter provider preference', () => post(proxy?.url ?? '', chatBody({ provider: { order: ['anthropic'] } })), 403, 'fallbacks_field', ADMITTED],
+    ['routing inside extra_body', () => post(proxy?.url ?? '', chatBody({ extra_body: { models: ['claude-sonnet-4-6'] } })), 403, 'fallbacks_field', ADMITTED],
+    ['a fallback nested in an allowed field', () => post(proxy?.url ?? '', chatBody({ chat_template_kwargs: { enable_thinking: false, options: [{ Fallback_Models: ['x'] }] } })), 403, 'fallbacks_field', ADMITTED],
+    ['a routing key inside a message', () => post(proxy?.url ?? '', chatBody({ messages: [{ role: 'user', content: 'hi', provider: 'anthropic' }] })), 403, 'fallbacks_field', ADMITTED],
+    ['a web search request', () => post(proxy?.url ?? '', chatBody({ web_search_options: {} })), 403, 'field_not_allowed', ADMITTED],
+    ['a service tier', () => post(proxy?.url ?? '', chatBody({ service_tier: 'priority' })), 403, 'field_not_allowed', ADMITTED],
+    ['an unknown field', () => post(proxy?.url ?? '', chatBody({ metadata: { a: 'b' } })), 403, 'field_not_allowed', ADMITTED],
+    ['a body over the limit', () => post(proxy?.url ?? '', chatBody({ messages: [{ role: 'user', content: 'x'.repeat(4096) }] })), 413, 'body_too_large', null],
   ] as const)('refuses %s and records it', async (_name, send, status, reason, model) => {
     await startProxy({ maxBodyBytes: 2048 });
     const response = await send();
@@ -186,13 +194,21 @@ describe('recording proxy', () => {
     expect(upstream.seen[0]?.body).toBe(JSON.stringify({ model: ADMITTED, messages: [] }));
   });
 
-  it('answers 502 upstream_error when the upstream is down', async () => {
+  it("answers 502 when the upstream is down, and records it as the server's failure, not a refusal", async () => {
     const { url } = await startProxy({ upstream: `http://127.0.0.1:${await deadPort()}` });
     const response = await post(url, chatBody());
     expect(response.status).toBe(502);
-    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('upstream_error');
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('upstream_unreachable');
     await proxy?.close();
-    expect(await readAudit(auditFile)).toEqual([expect.objectContaining({ status: 502, refused: 'upstream_error', model: ADMITTED })]);
+    expect(await readAudit(auditFile)).toEqual([
+      expect.objectContaining({
+        status: 502,
+        refused: null,
+        model: ADMITTED,
+        upstream_attempts: 1,
+        upstream_error: { kind: 'connection', code: 'ECONNREFUSED', prompt_tokens: null, context_tokens: null },
+      }),
+    ]);
   });
 
   it('refuses to start with an upstream that is not loopback or carries credentials', async () => {
@@ -245,7 +261,7 @@ describe('recording proxy', () => {
     expect(await readAudit(auditFile)).toEqual([expect.objectContaining({ status: 200, streamed: true })]);
   });
 
-  it('records a stream the upstream cut short as upstream_error, and one the client dropped as not refused', async () => {
+  it('records a stream the upstream cut short as cut, and one the client dropped as neither', async () => {
     let upstreamClosed!: () => void;
     const upstreamSawClose = new Promise<void>((resolve) => {
       upstreamClosed = resolve;
@@ -254,13 +270,13 @@ describe('recording proxy', () => {
       'POST /v1/chat/completions': (req, res, body) => {
         res.writeHead(200, { 'content-type': 'text/event-stream' });
         res.write('data: {"partial":true}\n\n');
-        if (body.includes('"cut"')) setTimeout(() => req.socket.destroy(), 20);
+        if (body.includes('cut me')) setTimeout(() => req.socket.destroy(), 20);
         else res.on('close', upstreamClosed);
       },
     });
     try {
       const { url } = await startProxy({ upstream: flaky.url });
-      const cut = await post(url, chatBody({ stream: true, user: 'cut' }));
+      const cut = await post(url, chatBody({ stream: true, messages: [{ role: 'user', content: 'cut me' }] }));
       await expect(cut.text()).rejects.toThrow();
 
       const dropped = new AbortController();
@@ -275,12 +291,97 @@ describe('recording proxy', () => {
       await upstreamSawClose;
 
       await proxy?.close();
-      expect((await readAudit(auditFile)).map(({ status, streamed, refused }) => ({ status, streamed, refused }))).toEqual([
-        { status: 200, streamed: true, refused: 'upstream_error' },
-        { status: 200, streamed: true, refused: null },
+      expect((await readAudit(auditFile)).map(({ status, streamed, refused, upstream_error }) => ({ status, streamed, refused, kind: upstream_error?.kind ?? null }))).toEqual([
+        { status: 200, streamed: true, refused: null, kind: 'cut' },
+        { status: 200, streamed: true, refused: null, kind: null },
       ]);
     } finally {
       await flaky.close();
+    }
+  });
+
+  it('forwards everything pi-ai sends on its openai-completions path', async () => {
+    const { url } = await startProxy();
+    const piBody = chatBody({
+      messages: [
+        { role: 'system', content: '# Implementer — fix the bug' },
+        { role: 'user', content: PROMPT },
+        { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'bash', arguments: '{"command":"ls"}' } }] },
+        { role: 'tool', content: 'src\ntest', tool_call_id: 'call_1' },
+      ],
+      stream: true,
+      stream_options: { include_usage: true },
+      max_completion_tokens: 16384,
+      temperature: 0.2,
+      tools: [{ type: 'function', function: { name: 'bash', description: 'run', parameters: { type: 'object', properties: { command: { type: 'string' }, timeout: { type: 'number' } }, required: ['command'] }, strict: false } }],
+      tool_choice: 'auto',
+      chat_template_kwargs: { enable_thinking: false },
+    });
+    releaseStream();
+    const response = await post(url, piBody);
+    expect(response.status).toBe(200);
+    await response.text();
+    expect(JSON.parse(upstream.seen[0]?.body ?? '')).toEqual(piBody);
+  });
+
+  it('retries, on a new connection, a request whose kept-alive connection the upstream had closed', async () => {
+    // A server that closes a connection between requests while announcing keep-alive, as
+    // llama-server does after a stream: the second request on a kept socket finds it gone.
+    let served = 0;
+    const closing = await startFakeServer({
+      'POST /v1/chat/completions': (req, res) => {
+        served += 1;
+        const socket = req.socket as typeof req.socket & { answered?: boolean };
+        if (socket.answered) {
+          socket.destroy();
+          return;
+        }
+        socket.answered = true;
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'keep-alive': 'timeout=5, max=100' });
+        res.end('data: [DONE]\n\n');
+      },
+    });
+    try {
+      const { url } = await startProxy({ upstream: closing.url });
+      for (let i = 0; i < 3; i++) {
+        const response = await post(url, chatBody({ stream: true }));
+        expect(response.status).toBe(200);
+        expect(await response.text()).toBe('data: [DONE]\n\n');
+      }
+      await proxy?.close();
+      const audit = await readAudit(auditFile);
+      expect(audit.map((r) => [r.status, r.refused, r.upstream_error, r.upstream_attempts])).toEqual([
+        [200, null, null, 1],
+        [200, null, null, 2],
+        [200, null, null, 2],
+      ]);
+      expect(served).toBe(5);
+    } finally {
+      await closing.close();
+    }
+  });
+
+  it('passes an error answer on unchanged and records what kind of error it was', async () => {
+    const llamaContext = { error: { code: 400, message: 'request (7436 tokens) exceeds the available context size (4096 tokens), try increasing it', type: 'exceed_context_size_error', n_prompt_tokens: 7436, n_ctx: 4096 } };
+    const erring = await startFakeServer({
+      'POST /v1/chat/completions': (_req, res, body) => {
+        if (body.includes('too long')) sendJson(res, 400, llamaContext);
+        else sendJson(res, 503, { error: { code: 503, message: 'Loading model', type: 'unavailable_error' } });
+      },
+    });
+    try {
+      const { url } = await startProxy({ upstream: erring.url });
+      const long = await post(url, chatBody({ messages: [{ role: 'user', content: 'too long' }] }));
+      expect(long.status).toBe(400);
+      expect(await long.json()).toEqual(llamaContext);
+      expect((await post(url, chatBody())).status).toBe(503);
+      await proxy?.close();
+      expect((await readAudit(auditFile)).map((r) => [r.status, r.refused, r.upstream_error])).toEqual([
+        [400, null, { kind: 'context_exceeded', code: 'exceed_context_size_error', prompt_tokens: 7436, context_tokens: 4096 }],
+        [503, null, { kind: 'status', code: 'unavailable_error', prompt_tokens: null, context_tokens: null }],
+      ]);
+    } finally {
+      await erring.close();
     }
   });
 

@@ -36,8 +36,11 @@ const preflightOk: PreflightObservation = {
   error: null,
   health_status: 200,
   models_listed: ['qwen3.6-35b-a3b'],
+  model_aliases: {},
   server_kind: 'openai-compatible',
+  server_version: null,
   server_check: null,
+  context_window: { tokens: null, source: 'not stated by the server' },
 };
 
 const ok = { ok: true, detail: 'ok' };
@@ -89,6 +92,7 @@ export const STEP_OUTCOMES: Record<string, { actor: string; outputs: unknown[] }
     outputs: [
       { ...preflightOk, reachable: false, models_listed: [], error: 'ECONNREFUSED' },
       { ...preflightOk, models_listed: ['Qwen3.6-35B-A3B'] },
+      { ...preflightOk, server_kind: 'llama.cpp', context_window: { tokens: 4096, source: 'llama.cpp /props n_ctx (per slot)' } },
       preflightOk,
     ],
   },
