@@ -1,7 +1,11 @@
 import { basename } from 'node:path';
 import { objectOf, okObject, type Probe } from './probe-json.js';
 
-export type ServerKind = 'llama.cpp' | 'vllm' | 'ollama' | 'lmstudio' | 'openai-compatible';
+export type ServerKind = 'llama.cpp' | 'vllm' | 'ollama' | 'lmstudio' | 'scripted' | 'openai-compatible';
+
+// How this project's scripted provider signs the models it lists: its answers come from a model
+// script, so a run against it is a replay, never evidence of what the admitted model does.
+export const SCRIPTED_OWNER = 'case-local-route';
 
 export interface ServerCheck {
   ok: boolean;
@@ -92,8 +96,14 @@ function vllm(models: Probe, version: Probe, admitted: string): ServerIdentity |
   };
 }
 
+function scripted(models: Probe): ServerIdentity | null {
+  const cards = records(okObject(models)?.['data']);
+  return cards.length > 0 && cards.every((card) => card['owned_by'] === SCRIPTED_OWNER) ? { kind: 'scripted', check: null } : null;
+}
+
 export function identifyServer(probes: KindProbes, admitted: string): ServerIdentity {
   return (
+    scripted(probes.models) ??
     lmstudio(probes.lmstudioModels, admitted) ??
     ollama(probes.ollamaPs, admitted) ??
     llamaCpp(probes.llamaProps, admitted) ??
