@@ -20,27 +20,37 @@ export function parseSpawnLines(stderr: string): SpawnLine[] {
   return lines;
 }
 
-// Case exits 0 when its pipeline failed: only the pipeline_end event says how it ended.
-export async function readPipelineOutcome(repoDir: string, slug: string): Promise<string | null> {
+// Every record of Case's event logs for the task, oldest log first; a line that is not JSON is
+// skipped (a log cut short by a killed Case ends in half a line).
+export async function readCaseEvents(repoDir: string, slug: string): Promise<unknown[]> {
   const eventsDir = join(repoDir, '.case', slug, 'events');
   let files: string[];
   try {
     files = (await readdir(eventsDir)).filter((name) => /^run-.*\.jsonl$/.test(name)).sort();
   } catch {
-    return null;
+    return [];
   }
-  let outcome: string | null = null;
+  const events: unknown[] = [];
   for (const file of files) {
     const text = await readFile(join(eventsDir, file), 'utf8');
     for (const line of text.split('\n')) {
       if (!line.trim()) continue;
       try {
-        const event = JSON.parse(line) as { event?: unknown; outcome?: unknown };
-        if (event.event === 'pipeline_end') outcome = typeof event.outcome === 'string' ? event.outcome : 'unknown';
+        events.push(JSON.parse(line));
       } catch {
         continue;
       }
     }
+  }
+  return events;
+}
+
+// Case exits 0 when its pipeline failed: only the pipeline_end event says how it ended.
+export async function readPipelineOutcome(repoDir: string, slug: string): Promise<string | null> {
+  let outcome: string | null = null;
+  for (const event of await readCaseEvents(repoDir, slug)) {
+    if (event === null || typeof event !== 'object' || !('event' in event) || event.event !== 'pipeline_end') continue;
+    outcome = 'outcome' in event && typeof event.outcome === 'string' ? event.outcome : 'unknown';
   }
   return outcome;
 }

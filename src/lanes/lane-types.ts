@@ -1,3 +1,4 @@
+import type { FirstError } from '../evidence/first-error.js';
 import type { EgressAttempt } from '../provider/egress-proxy.js';
 import type { AuditRecord } from '../provider/recording-proxy.js';
 
@@ -12,6 +13,14 @@ export interface SpawnLine {
   readonly agent: string | null;
   readonly provider: string | null;
   readonly model: string | null;
+}
+
+// A file the Case command names (its program, and each absolute path among its arguments), by
+// base name and content digest (null when it cannot be read): what ran, for a reader to compare
+// with a known Case build.
+export interface CommandFile {
+  readonly name: string;
+  readonly sha256: string | null;
 }
 
 export interface ModelMapping {
@@ -34,12 +43,16 @@ export interface LaneEvidence {
   readonly egress_attempts: readonly EgressAttempt[];
   readonly spawn_lines: readonly SpawnLine[];
   readonly pipeline_outcome: string | null;
-  readonly acceptance: { readonly ran: boolean; readonly passed: boolean; readonly exit_code: number | null };
+  readonly acceptance: { readonly ran: boolean; readonly passed: boolean; readonly exit_code: number | null; readonly output_tail: string };
   readonly pull_requests: number;
   readonly refused_gh_calls: number;
   // Commits are out of reach of redaction, so the lane's whole git history is scanned instead.
   readonly history_holds_secret: boolean;
   readonly served_after: { readonly checked: boolean; readonly still_served: boolean; readonly detail: string };
+  readonly isolation: { readonly mode: 'namespaces' | 'off'; readonly detail: string };
+  // The configured Case command's files; null for the bundled fake Case.
+  readonly case_command: readonly CommandFile[] | null;
+  readonly first_error: FirstError | null;
 }
 
 export interface LanesOutcome {

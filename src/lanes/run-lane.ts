@@ -1,7 +1,8 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import { join } from 'node:path';
-import { parseSpawnLines, readGhCalls, readPipelineOutcome } from '../evidence/case-observations.js';
+import { parseSpawnLines, readCaseEvents, readGhCalls, readPipelineOutcome } from '../evidence/case-observations.js';
+import { firstError } from '../evidence/first-error.js';
 import type { Redactor } from '../evidence/redact.js';
 import { runAcceptanceCheck } from '../fixture/acceptance-check.js';
 import { readEgressLog } from '../provider/egress-proxy.js';
@@ -45,7 +46,7 @@ export async function runLane(lane: PreparedLane, options: RunLaneOptions): Prom
   // makes. What the lane printed and what Case was told are copied meanwhile, as they were when it
   // ended (bench/RESULTS.md: the harness's time after a lane is on the run's critical path).
   const acceptance = options.signal.aborted
-    ? Promise.resolve({ ran: false, passed: false, exit_code: null })
+    ? Promise.resolve({ ran: false, passed: false, exit_code: null, output_tail: '' })
     : runAcceptanceCheck(lane.dirs.repo, lane.fixture.manifest.acceptance, lane.env, ACCEPTANCE_TIMEOUT_MS);
   const accepted = await alongside(acceptance, () => copyLaneOutput(lane, out, run, options.redactor));
   // After the copy's redaction, which holds the event loop, so that the probe's timeout measures
@@ -60,7 +61,7 @@ export async function runLane(lane: PreparedLane, options: RunLaneOptions): Prom
   );
   const gh = await readGhCalls(join(lane.dirs.logs, 'gh.jsonl'));
   const stillServed = after.models_listed.includes(lane.mapping.model);
-  return {
+  const evidence: Omit<LaneEvidence, 'first_error'> = {
     history_holds_secret: history.exitCode !== 0 || options.redactor.scan(String(history.stdout)).secret,
     lane: lane.name,
     role: lane.role,
@@ -82,7 +83,11 @@ export async function runLane(lane: PreparedLane, options: RunLaneOptions): Prom
       still_served: stillServed,
       detail: stillServed ? `${lane.mapping.model} still listed` : `after the lane /v1/models lists ${after.models_listed.join(', ') || 'nothing'}${after.error ? ` (${after.error})` : ''}`,
     },
+    isolation: { mode: 'off', detail: 'not isolated' },
+    case_command: await lane.caseCommand,
   };
+  const events = await readCaseEvents(lane.dirs.repo, lane.slug);
+  return { ...evidence, first_error: firstError({ ...evidence, stdout: run.stdout, stderr: run.stderr, events }) };
 }
 
 // Does `work` while `pending` (a check that resolves whatever happens) goes on, and waits for it
