@@ -3,6 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { createRouteActor } from '../../run/run-route.js';
 import { DEFAULT_FIXTURE, DEFAULT_OUT_DIR } from '../../run/route-options.js';
 import { REPORT_HTML } from '../../report/artifact-names.js';
+import type { Report } from '../../report/report-schema.js';
 import { parse, portNumber, positiveSeconds, UsageError } from '../args.js';
 import { EXIT, exitCodeFor } from '../exit-codes.js';
 import type { RouteInspector } from '../inspector.js';
@@ -22,6 +23,19 @@ const RUN_ONLY = {
   'inspect-port': { type: 'string' },
   'inspect-delay': { type: 'string' },
 } as const;
+
+// Why a run did not pass, the lane's own first error before the reason codes: what went wrong
+// in the user's terms, then which rule that broke.
+function whyLines(report: Report): string[] {
+  const lines: string[] = [];
+  if (report.status === 'blocked') lines.push(`reason: ${report.blocked_reason}: ${report.blocked_detail}`);
+  if (report.first_error) {
+    const [first, ...rest] = report.first_error.message.split('\n');
+    lines.push(`${report.first_error.lane} lane: ${first}`, ...rest.map((line) => `  ${line}`));
+  }
+  for (const finding of report.fail_reasons) lines.push(`reason: ${finding.reason}: ${finding.detail}`);
+  return lines;
+}
 
 export async function runCommand(args: string[], mode: 'run' | 'validate'): Promise<number> {
   // validate takes only the common flags, so `validate --inspect` is a usage error, not ignored.
@@ -93,8 +107,8 @@ export async function runCommand(args: string[], mode: 'run' | 'validate'): Prom
     }
     const { report } = result;
     if (values.json) printData(JSON.stringify(report, null, 2));
-    const why = report.status === 'blocked' ? `: ${report.blocked_reason}: ${report.blocked_detail}` : report.status === 'fail' ? `: ${report.fail_reasons.map((f) => f.reason).join(', ')}` : '';
-    say(`${verdictWord(process.stderr, report.status)}${why}`);
+    say(`${verdictWord(process.stderr, report.status)}: ${report.claim.statement}`);
+    for (const line of whyLines(report)) say(line);
     const reportPath = relative(process.cwd(), result.reportFile);
     say(`report: ${reportPath}`);
     say(`open: ${reportPath.replace(/report\.json$/, REPORT_HTML)}`);
