@@ -13,6 +13,7 @@ import {
   admissionUnchangedSinceCheck,
   caseCommandIsExecutable,
   fixtureIsArtificialCopy,
+  laneIsolationAvailable,
   type LaneSetupFacts,
 } from '../src/gates/lane-setup-gates.js';
 import { modelIsServed, providerIsReachable } from '../src/gates/preflight-gates.js';
@@ -91,6 +92,7 @@ const gates = {
   modelIsServed: (ctx: RouteContext, out: StepOutput) => modelIsServed(out as PreflightObservation, ctx.admission!.model),
   fixtureIsArtificialCopy: (_: RouteContext, out: StepOutput) => fixtureIsArtificialCopy(out as LaneSetupFacts),
   caseCommandIsExecutable: (_: RouteContext, out: StepOutput) => caseCommandIsExecutable(out as LaneSetupFacts),
+  laneIsolationAvailable: (_: RouteContext, out: StepOutput) => laneIsolationAvailable(out as LaneSetupFacts),
   adapterPinsAdmittedModel: (_: RouteContext, out: StepOutput) => adapterPinsAdmittedModel(out as LaneSetupFacts),
   admissionUnchangedSinceCheck: (ctx: RouteContext, out: StepOutput) =>
     admissionUnchangedSinceCheck(out as LaneSetupFacts, ctx.admissionSha256),
@@ -138,7 +140,7 @@ export const ROUTE_STEPS = [
   {
     state: 'provider_verified',
     next: 'case_process_started',
-    gates: ['fixtureIsArtificialCopy', 'caseCommandIsExecutable', 'adapterPinsAdmittedModel', 'admissionUnchangedSinceCheck'],
+    gates: ['fixtureIsArtificialCopy', 'caseCommandIsExecutable', 'laneIsolationAvailable', 'adapterPinsAdmittedModel', 'admissionUnchangedSinceCheck'],
   },
 ] as const satisfies ReadonlyArray<{ state: string; next: string; gates: readonly GateName[] }>;
 

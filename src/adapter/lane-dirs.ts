@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
-// Everything a lane's Case sees lives under one directory of the run's temp workspace.
+// Everything a lane's Case sees lives under its root, the only directory the lane may write.
 export interface LaneDirs {
   readonly root: string;
   readonly repo: string;
@@ -10,10 +10,20 @@ export interface LaneDirs {
   readonly home: string;
   readonly xdgConfig: string;
   readonly bin: string;
-  readonly logs: string;
 }
 
-export async function makeLaneDirs(root: string): Promise<LaneDirs> {
+// What the harness keeps for a lane, beside the lane's root and never inside it: the proxies'
+// records and the lane's output (evidence), the proxies' sockets (bound read-only into the
+// lane's view), the sandbox's new root, and the acceptance check's own copy.
+export interface HarnessDirs {
+  readonly evidence: string;
+  readonly sockets: string;
+  readonly stage: string;
+  readonly acceptance: string;
+}
+
+export async function makeLaneDirs(workspace: string, lane: string): Promise<{ dirs: LaneDirs; harness: HarnessDirs }> {
+  const root = join(workspace, 'lanes', lane);
   const dirs: LaneDirs = {
     root,
     repo: join(root, 'repo'),
@@ -22,8 +32,13 @@ export async function makeLaneDirs(root: string): Promise<LaneDirs> {
     home: join(root, 'home'),
     xdgConfig: join(root, 'home', '.config'),
     bin: join(root, 'bin'),
-    logs: join(root, 'logs'),
   };
-  for (const dir of Object.values(dirs)) await mkdir(dir, { recursive: true });
-  return dirs;
+  const harness: HarnessDirs = {
+    evidence: join(workspace, 'evidence', lane),
+    sockets: join(workspace, 'sockets', lane),
+    stage: join(workspace, 'sandbox', lane),
+    acceptance: join(workspace, 'acceptance', lane),
+  };
+  for (const dir of [...Object.values(dirs), harness.evidence, harness.sockets, harness.acceptance]) await mkdir(dir, { recursive: true });
+  return { dirs, harness };
 }

@@ -26,7 +26,7 @@ export interface AdapterSpec {
   readonly branch: string;
   readonly taskText: string;
   readonly testCommand: string;
-  readonly ghStandin: { readonly node: string; readonly script: string };
+  readonly ghStandin: { readonly node: string; readonly script: string; readonly recorderUrl: string };
   readonly caseCommand: readonly string[];
 }
 
@@ -62,8 +62,17 @@ export async function writeAdapter(spec: AdapterSpec): Promise<void> {
   await writeFile(join(dirs.repo, '.case', 'active'), `${spec.slug}\n`);
   await writeFile(taskFile(spec), json(buildTask(spec.slug, spec.repoName, spec.branch, new Date().toISOString())));
   await writeFile(join(tasks, `${spec.slug}.md`), spec.taskText);
-  await writeExecutable(join(dirs.bin, 'gh'), [spec.ghStandin.node, spec.ghStandin.script, '--log', join(dirs.logs, 'gh.jsonl'), '--'], true);
+  await writeExecutable(join(dirs.bin, 'gh'), [spec.ghStandin.node, spec.ghStandin.script, '--recorder', spec.ghStandin.recorderUrl, '--'], true);
   await writeExecutable(join(dirs.bin, 'ca'), spec.caseCommand, true);
+}
+
+// What Case was told, as the harness wrote it: the evidence copy is taken from here, never from the
+// lane's files, which the lane can rewrite.
+export const GENERATED_FILES = ['config.json', 'projects.json', 'models.json'] as const;
+
+export async function readGenerated(spec: Pick<AdapterSpec, 'dirs'>): Promise<ReadonlyArray<{ name: string; text: string }>> {
+  const where = { 'config.json': spec.dirs.data, 'projects.json': spec.dirs.data, 'models.json': spec.dirs.pi };
+  return Promise.all(GENERATED_FILES.map(async (name) => ({ name, text: await readFile(join(where[name], name), 'utf8') })));
 }
 
 async function readBack<T>(path: string, schema: z.ZodType<T>): Promise<T | string> {

@@ -36,7 +36,8 @@ Progress goes to stderr; data (reports, diagrams, schemas) to stdout.
 ${ENV_HELP}
 ${EXITS}`,
   run: `Usage: case-route run [--lane fake|real] [--fixture NAME] [--out DIR] [--json] [--timeout S]
-                      [--keep-workspace] [--inspect] [--inspect-port N] [--inspect-delay S]
+                      [--isolation required|auto|off] [--keep-workspace]
+                      [--inspect] [--inspect-port N] [--inspect-delay S]
 
   --lane            fake (default): the bundled fake Case; real: CTO_HARNESS_CASE_COMMAND
                     plus the fake baseline in the same run
@@ -45,6 +46,9 @@ ${EXITS}`,
                     DIR/<run_id>/report.json, report.html, route.mmd and report.intoto.json
   --json            print the report on stdout
   --timeout S       per-lane timeout in seconds (default 1200)
+  --isolation MODE  required (default): each lane in its own user, mount, PID and network
+                    namespaces, or the run blocks with isolation_unavailable; auto: isolated
+                    where the kernel allows; off: not isolated, and the report says so
   --keep-workspace  keep the temp workspace (fixture copies, generated Case config)
   --inspect         serve the Stately inspector bridge and stream the run to it; prints the
                     URL to open. The process still exits when the run ends.
@@ -54,7 +58,7 @@ ${EXITS}`,
 
 Progress goes to stderr, one line per state. ${EXITS}
 ${ENV_HELP}`,
-  validate: `Usage: case-route validate [--lane fake|real] [--fixture NAME] [--json]
+  validate: `Usage: case-route validate [--lane fake|real] [--fixture NAME] [--isolation MODE] [--json]
 
 Runs every pre-start gate (decision, config, admission, provider preflight, fixture, Case command,
 generated adapter config) and stops before Case would start. Writes no report.

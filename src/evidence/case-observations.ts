@@ -1,74 +1,89 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { findDuplicateKey } from '../inputs/json-input.js';
 import type { SpawnLine } from '../lanes/lane-types.js';
+import { listLaneDir, readLaneFile } from './lane-files.js';
 
-// Case records its model only in a stderr JSON line per agent spawn (case-facts.md).
-export function parseSpawnLines(stderr: string): SpawnLine[] {
-  const lines: SpawnLine[] = [];
-  for (const line of stderr.split('\n')) {
-    const start = line.indexOf('{');
-    if (start < 0 || !line.includes('spawning agent')) continue;
-    try {
-      const record = JSON.parse(line.slice(start)) as Record<string, unknown>;
-      if (record.msg !== 'spawning agent') continue;
-      const text = (key: string) => (typeof record[key] === 'string' ? (record[key] as string) : null);
-      lines.push({ agent: text('agent'), provider: text('provider'), model: text('model') });
-    } catch {
-      continue;
-    }
-  }
-  return lines;
+// Evidence that could not be read whole, or that speaks in a shape it must not: either one fails
+// the run instead of being skipped.
+export interface EvidenceProblem {
+  readonly kind: 'truncated' | 'unparseable';
+  readonly detail: string;
 }
 
-// Every record of Case's event logs for the task, oldest log first; a line that is not JSON is
-// skipped (a log cut short by a killed Case ends in half a line).
-export async function readCaseEvents(repoDir: string, slug: string): Promise<unknown[]> {
-  const eventsDir = join(repoDir, '.case', slug, 'events');
-  let files: string[];
-  try {
-    files = (await readdir(eventsDir)).filter((name) => /^run-.*\.jsonl$/.test(name)).sort();
-  } catch {
-    return [];
-  }
-  const events: unknown[] = [];
-  for (const file of files) {
-    const text = await readFile(join(eventsDir, file), 'utf8');
-    for (const line of text.split('\n')) {
-      if (!line.trim()) continue;
+const SPEAKS_OF_SPAWNING = /spawning\s*agent/i;
+
+// Case records its model only in a JSON line per agent spawn (case-facts.md). Every line that
+// mentions spawning an agent must be exactly that record: a line in another format, with a
+// duplicated key or a field of the wrong type could hide a spawn from the verdict.
+export function parseSpawnLines(streams: ReadonlyArray<{ readonly name: string; readonly text: string }>): { lines: SpawnLine[]; problems: EvidenceProblem[] } {
+  const lines: SpawnLine[] = [];
+  const problems: EvidenceProblem[] = [];
+  for (const { name, text } of streams) {
+    text.split('\n').forEach((raw, index) => {
+      if (!SPEAKS_OF_SPAWNING.test(raw)) return;
+      const where = `${name} line ${index + 1}`;
+      const line = raw.trim();
+      let record: unknown;
       try {
-        events.push(JSON.parse(line));
+        record = JSON.parse(line);
+      } catch {
+        problems.push({ kind: 'unparseable', detail: `${where} mentions spawning an agent but is not a JSON record` });
+        return;
+      }
+      if (typeof record !== 'object' || record === null || Array.isArray(record)) {
+        problems.push({ kind: 'unparseable', detail: `${where} mentions spawning an agent but is not a JSON object` });
+        return;
+      }
+      const duplicate = findDuplicateKey(line);
+      if (duplicate !== undefined) {
+        problems.push({ kind: 'unparseable', detail: `${where}: field "${duplicate}" appears twice in a spawn line` });
+        return;
+      }
+      const fields = record as Record<string, unknown>;
+      if (fields.msg !== 'spawning agent' || ['agent', 'provider', 'model'].some((key) => typeof fields[key] !== 'string')) {
+        problems.push({ kind: 'unparseable', detail: `${where} mentions spawning an agent but is not a spawn record (msg, agent, provider, model)` });
+        return;
+      }
+      lines.push({ agent: fields.agent as string, provider: fields.provider as string, model: fields.model as string });
+    });
+  }
+  return { lines, problems };
+}
+
+export const EVENT_LIMITS = { maxFiles: 64, maxBytes: 16 * 1024 * 1024 } as const;
+
+export interface CaseEvents {
+  readonly files: ReadonlyArray<{ readonly name: string; readonly text: string }>;
+  readonly problems: EvidenceProblem[];
+}
+
+// Case's event logs in the lane's copy (`.case/<slug>/events/run-*.jsonl`), read without
+// following links and with caps.
+export async function readCaseEvents(repoDir: string, slug: string): Promise<CaseEvents> {
+  const dir = `.case/${slug}/events`;
+  const listed = await listLaneDir(repoDir, dir, EVENT_LIMITS.maxFiles);
+  const problems: EvidenceProblem[] = listed.problem ? [{ kind: 'unparseable', detail: `Case events: ${listed.problem}` }] : [];
+  const files: Array<{ name: string; text: string }> = [];
+  for (const name of listed.names.filter((n) => /^run-[\w.-]*\.jsonl$/.test(n))) {
+    const read = await readLaneFile(repoDir, `${dir}/${name}`, EVENT_LIMITS.maxBytes);
+    if (read.ok) files.push({ name, text: read.text });
+    else if (read.problem !== 'missing') problems.push({ kind: read.problem === 'too_large' ? 'truncated' : 'unparseable', detail: `Case events: ${read.detail}` });
+  }
+  return { files, problems };
+}
+
+// Case exits 0 when its pipeline failed: only the pipeline_end event says how it ended.
+export function pipelineOutcome(events: CaseEvents): string | null {
+  let outcome: string | null = null;
+  for (const { text } of events.files) {
+    for (const line of text.split('\n')) {
+      if (!line.includes('pipeline_end')) continue;
+      try {
+        const event = JSON.parse(line) as { event?: unknown; outcome?: unknown };
+        if (event.event === 'pipeline_end') outcome = typeof event.outcome === 'string' ? event.outcome : 'unknown';
       } catch {
         continue;
       }
     }
   }
-  return events;
-}
-
-// Case exits 0 when its pipeline failed: only the pipeline_end event says how it ended.
-export async function readPipelineOutcome(repoDir: string, slug: string): Promise<string | null> {
-  let outcome: string | null = null;
-  for (const event of await readCaseEvents(repoDir, slug)) {
-    if (event === null || typeof event !== 'object' || !('event' in event) || event.event !== 'pipeline_end') continue;
-    outcome = 'outcome' in event && typeof event.outcome === 'string' ? event.outcome : 'unknown';
-  }
   return outcome;
-}
-
-export interface GhCall {
-  readonly command: string;
-  readonly allowed: boolean;
-}
-
-export async function readGhCalls(logFile: string): Promise<GhCall[]> {
-  let text: string;
-  try {
-    text = await readFile(logFile, 'utf8');
-  } catch {
-    return [];
-  }
-  return text
-    .split('\n')
-    .filter((line) => line.trim())
-    .map((line) => JSON.parse(line) as GhCall);
 }

@@ -8,13 +8,13 @@ export interface LaneLeftovers {
   readonly signal: string | null;
   readonly timed_out: boolean;
   readonly pipeline_outcome: string | null;
-  readonly acceptance: { readonly ran: boolean; readonly passed: boolean; readonly exit_code: number | null; readonly output_tail: string };
+  readonly acceptance: { readonly ran: boolean; readonly passed: boolean; readonly exit_code: number | null; readonly detail: string; readonly output_tail: string };
   // The recording proxy's audit: what the model server answered to each request it forwarded.
   readonly requests: readonly { readonly status: number; readonly refused: string | null }[];
   readonly stdout: string;
   readonly stderr: string;
-  // Case's pipeline events (.case/<slug>/events/run-*.jsonl), one parsed record per line, in order.
-  readonly events: readonly unknown[];
+  // Case's event logs (.case/<slug>/events/run-*.jsonl), oldest first, as read.
+  readonly events: readonly string[];
 }
 
 export const FIRST_ERROR_SOURCES = ['process', 'case', 'model_server', 'acceptance'] as const;
@@ -54,13 +54,26 @@ function record(value: unknown): Record<string, unknown> | null {
   return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
 }
 
+// One record per line that parses; a log cut short by a killed Case ends in half a line.
+function eventRecords(logs: readonly string[]): Record<string, unknown>[] {
+  return logs.flatMap((log) =>
+    log.split('\n').flatMap((line) => {
+      try {
+        return [record(JSON.parse(line))].filter((event) => event !== null);
+      } catch {
+        return [];
+      }
+    }),
+  );
+}
+
 function text(value: unknown): string | null {
   return typeof value === 'string' && value.trim() !== '' ? value : null;
 }
 
 // Case's crash handler prints `Fatal: ...`; the fake Case and the stand-ins print `case: ...`;
-// Node prints `Error: ...` (or `TypeError: ...`) above its stack.
-const ERROR_LINE = /^\s*(?:Fatal|Error|[A-Z]\w*Error|case|error):\s/;
+// Node prints `Error: ...` (or `AssertionError [ERR_ASSERTION]: ...`) above its stack.
+const ERROR_LINE = /^\s*(?:Fatal|Error|[A-Z]\w*Error(?: \[\w+\])?|case|error):\s/;
 const NOISE_LINE = /^\s+at |^Node\.js v\d/;
 
 function jsonErrorLine(line: string): string | null {
@@ -90,7 +103,7 @@ function crashWords(stderr: string, stdout: string): string | null {
 // Case records a failed phase as `phase_end` with `outcome: failed` and the agent's result, whose
 // `error` (or `summary`) is the agent's own account; stdout says only "Pipeline failed at X phase.".
 function pipelineWords(left: LaneLeftovers): string {
-  const events = left.events.map(record).filter((event) => event !== null);
+  const events = eventRecords(left.events);
   const failedPhase = events.find((event) => event['event'] === 'phase_end' && event['outcome'] === 'failed');
   const result = record(failedPhase?.['result']);
   const why = text(result?.['error']) ?? text(result?.['summary']);
@@ -130,12 +143,13 @@ function serverErrors(requests: LaneLeftovers['requests']): string | null {
 }
 
 function acceptanceWords(acceptance: LaneLeftovers['acceptance']): string {
-  if (!acceptance.ran) return 'the acceptance check did not run';
-  const how = acceptance.exit_code === null ? 'did not finish' : `exited with code ${acceptance.exit_code}`;
-  const tail = printableLines(acceptance.output_tail)
-    .filter((line) => !NOISE_LINE.test(line))
-    .slice(-TAIL_LINES);
-  return tail.length > 0 ? `the acceptance check ${how}; its output ended with:\n${tail.join('\n')}` : `the acceptance check ${how} and printed nothing`;
+  if (!acceptance.ran) return `the acceptance check did not run: ${clip(acceptance.detail)}`;
+  const how = acceptance.exit_code === null ? `did not finish (${clip(acceptance.detail)})` : `exited with code ${acceptance.exit_code}`;
+  // From the last error line a test runner printed, if any: what failed comes before its details.
+  const lines = printableLines(acceptance.output_tail).filter((line) => !NOISE_LINE.test(line));
+  const lastError = lines.map((line) => ERROR_LINE.test(line)).lastIndexOf(true);
+  const tail = lastError >= 0 ? lines.slice(lastError, lastError + TAIL_LINES) : lines.slice(-TAIL_LINES);
+  return tail.length > 0 ? `the acceptance check ${how}; it printed:\n${tail.join('\n')}` : `the acceptance check ${how} and printed nothing`;
 }
 
 // The first thing that went wrong, following the lane's own order: Case's process, then its

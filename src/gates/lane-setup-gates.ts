@@ -10,6 +10,7 @@ export interface Check {
 export interface LaneSetupFacts {
   readonly fixture: Check & { readonly name: string; readonly tree_sha256: string | null };
   readonly caseCommand: Check;
+  readonly isolation: Check;
   readonly adapter: Check;
   readonly admissionSha256: string | null;
 }
@@ -20,6 +21,12 @@ export function fixtureIsArtificialCopy(facts: LaneSetupFacts): GateResult {
 
 export function caseCommandIsExecutable(facts: LaneSetupFacts): GateResult {
   return facts.caseCommand.ok ? PASS : block('case_command_missing', facts.caseCommand.detail);
+}
+
+// With --isolation required (the default), a lane that cannot be sealed in its own namespaces
+// does not start.
+export function laneIsolationAvailable(facts: LaneSetupFacts): GateResult {
+  return facts.isolation.ok ? PASS : block('isolation_unavailable', facts.isolation.detail);
 }
 
 // A generated config that Case would read differently from what was meant is a silent fallback.

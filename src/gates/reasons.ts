@@ -17,6 +17,7 @@ export const BLOCK_REASONS = {
   model_not_served: 'the local provider does not serve exactly the admitted model',
   fixture_invalid: 'the Stage 2 fixture is not a valid artificial fixture of this project',
   case_command_missing: 'the Case command is not configured or not executable',
+  isolation_unavailable: 'the lanes cannot be isolated in their own namespaces and --isolation is required',
   route_error: 'a pre-start step failed unexpectedly; the route fails closed',
 } as const;
 
@@ -25,7 +26,10 @@ export const FAIL_REASONS = {
   case_timeout: 'a lane ran past its timeout and its process tree was killed',
   pipeline_not_completed: "Case's pipeline_end event is missing or its outcome is not completed",
   acceptance_failed: "the fixture's acceptance check failed after the lane",
-  fallback_detected: 'the evidence does not prove that only the admitted model was used',
+  fallback_detected: 'positive evidence of another model or provider, or of an escape attempt',
+  no_model_traffic: 'a lane made no model request through its recording proxy',
+  evidence_truncated: "a lane's evidence reached its size cap; what it held past the cap is unseen",
+  evidence_unparseable: "a lane's evidence could not be read whole or does not have its required shape",
   model_changed: 'the provider no longer serves the admitted model after the lane',
   baseline_failed: 'the same-run fake baseline did not pass',
   secret_detected: 'a secret value was found in an artifact',

@@ -40,7 +40,7 @@ function depthOf(value: unknown): number {
 
 // JSON.parse keeps the last of two equal keys, so `"admission_status":"rejected"` followed by
 // `"admission_status":"admitted"` would read as admitted. A record that says two things is refused.
-function findDuplicateKey(text: string): string | undefined {
+export function findDuplicateKey(text: string): string | undefined {
   const scopes: Array<Set<string>> = [];
   let duplicate: string | undefined;
   visit(text, {

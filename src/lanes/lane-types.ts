@@ -1,5 +1,8 @@
+import type { EvidenceProblem } from '../evidence/case-observations.js';
 import type { FirstError } from '../evidence/first-error.js';
+import type { AcceptanceResult } from '../fixture/acceptance-check.js';
 import type { EgressAttempt } from '../provider/egress-proxy.js';
+import type { LaneIsolation } from '../sandbox/isolation.js';
 import type { AuditRecord } from '../provider/recording-proxy.js';
 
 export type LaneName = 'fake' | 'real';
@@ -33,6 +36,7 @@ export interface ModelMapping {
 export interface LaneEvidence {
   readonly lane: LaneName;
   readonly role: 'primary' | 'baseline';
+  readonly isolation: LaneIsolation;
   readonly fixture: { readonly name: string; readonly tree_sha256: string };
   readonly mapping: ModelMapping;
   readonly exit_code: number | null;
@@ -43,13 +47,14 @@ export interface LaneEvidence {
   readonly egress_attempts: readonly EgressAttempt[];
   readonly spawn_lines: readonly SpawnLine[];
   readonly pipeline_outcome: string | null;
-  readonly acceptance: { readonly ran: boolean; readonly passed: boolean; readonly exit_code: number | null; readonly output_tail: string };
+  readonly acceptance: AcceptanceResult;
+  // Evidence that could not be read whole or in its required shape; any one fails the run.
+  readonly evidence_problems: readonly EvidenceProblem[];
   readonly pull_requests: number;
   readonly refused_gh_calls: number;
   // Commits are out of reach of redaction, so the lane's whole git history is scanned instead.
   readonly history_holds_secret: boolean;
   readonly served_after: { readonly checked: boolean; readonly still_served: boolean; readonly detail: string };
-  readonly isolation: { readonly mode: 'namespaces' | 'off'; readonly detail: string };
   // The configured Case command's files; null for the bundled fake Case.
   readonly case_command: readonly CommandFile[] | null;
   readonly first_error: FirstError | null;

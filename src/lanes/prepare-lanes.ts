@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import { nanoid } from 'nanoid';
 import { buildChildEnv } from '../adapter/child-env.js';
 import { CASE_PROVIDER_KEY } from '../adapter/case-config.js';
-import { makeLaneDirs, type LaneDirs } from '../adapter/lane-dirs.js';
-import { checkAdapter, taskFile, writeAdapter } from '../adapter/write-adapter.js';
+import { makeLaneDirs, type HarnessDirs, type LaneDirs } from '../adapter/lane-dirs.js';
+import { checkAdapter, readGenerated, taskFile, writeAdapter } from '../adapter/write-adapter.js';
 import { copyFixtureInto, WORK_BRANCH } from '../fixture/copy-fixture.js';
 import { loadFixture, type Fixture } from '../fixture/fixture-manifest.js';
 import { readFixtureTree } from '../fixture/fixture-tree.js';
@@ -14,7 +15,10 @@ import type { EnvConfig } from '../inputs/env-config.js';
 import { sha256Hex } from '../inputs/json-input.js';
 import { DIST_SRC, FIXTURES_DIR } from '../paths.js';
 import { startEgressDenyProxy } from '../provider/egress-proxy.js';
+import { startGhRecorder } from '../provider/gh-recorder.js';
 import { startRecordingProxy } from '../provider/recording-proxy.js';
+import { probeIsolation, type IsolationMode } from '../sandbox/isolation.js';
+import { createSandbox, type Bridge, type Sandbox } from '../sandbox/sandbox.js';
 import { startScriptedProvider } from '../provider/scripted-provider.js';
 import type { Workspace } from '../run/workspace.js';
 import type { Redactor } from '../evidence/redact.js';
@@ -26,8 +30,17 @@ export interface PreparedLane {
   readonly name: LaneName;
   readonly role: 'primary' | 'baseline';
   readonly dirs: LaneDirs;
+  readonly harness: HarnessDirs;
   readonly env: Readonly<Record<string, string>>;
+  // The Case command as it is started: inside the lane's sandbox when there is one.
   readonly argv: readonly string[];
+  readonly sandbox: Sandbox;
+  // The way to the lane's egress proxy, for the acceptance check's own sandbox.
+  readonly egressBridge: Bridge;
+  // What the harness wrote for Case, as it wrote it.
+  readonly generated: ReadonlyArray<{ readonly name: string; readonly text: string }>;
+  // The pristine fixture's check files.
+  readonly checkFiles: readonly TreeFile[];
   readonly slug: string;
   readonly upstream: string;
   readonly upstreamApiKey: string | undefined;
@@ -36,6 +49,7 @@ export interface PreparedLane {
   readonly mapping: ModelMapping;
   readonly auditFile: string;
   readonly egressFile: string;
+  readonly ghFile: string;
   // The configured Case command's files, digested while the lane runs (a large binary takes most
   // of a second); null for the bundled fake Case.
   readonly caseCommand: Promise<readonly CommandFile[]> | null;
@@ -52,8 +66,13 @@ export interface PrepareLanesArgs {
   readonly config: EnvConfig;
   readonly parentEnv: NodeJS.ProcessEnv;
   readonly cwd: string;
+  readonly runDir: string;
+  readonly isolation: IsolationMode;
   readonly redactor: Redactor;
 }
+
+// More paths a Case installation needs read-only inside the sandbox, colon-separated.
+export const SANDBOX_READ_ENV = 'CTO_HARNESS_CASE_SANDBOX_READ';
 
 const NOT_CHECKED: Check = { ok: false, detail: 'not checked: an earlier lane setup check failed' };
 
@@ -82,7 +101,7 @@ export async function prepareLanes(args: PrepareLanesArgs): Promise<{ facts: Lan
   if (!loaded.ok || !tree?.ok) {
     const detail = !loaded.ok ? loaded.detail : `fixture "${args.fixtureName}": ${tree && !tree.ok ? tree.detail : 'unreadable'}`;
     return {
-      facts: { fixture: { ok: false, detail, name: args.fixtureName, tree_sha256: null }, caseCommand: NOT_CHECKED, adapter: NOT_CHECKED, admissionSha256: null },
+      facts: { fixture: { ok: false, detail, name: args.fixtureName, tree_sha256: null }, caseCommand: NOT_CHECKED, isolation: NOT_CHECKED, adapter: NOT_CHECKED, admissionSha256: null },
       lanes: [],
     };
   }
@@ -90,7 +109,7 @@ export async function prepareLanes(args: PrepareLanesArgs): Promise<{ facts: Lan
   if (leaking) {
     const detail = `fixture "${args.fixtureName}": ${leaking} holds a secret-shaped value; fixtures are artificial`;
     return {
-      facts: { fixture: { ok: false, detail, name: args.fixtureName, tree_sha256: tree.sha256 }, caseCommand: NOT_CHECKED, adapter: NOT_CHECKED, admissionSha256: null },
+      facts: { fixture: { ok: false, detail, name: args.fixtureName, tree_sha256: tree.sha256 }, caseCommand: NOT_CHECKED, isolation: NOT_CHECKED, adapter: NOT_CHECKED, admissionSha256: null },
       lanes: [],
     };
   }
@@ -99,13 +118,34 @@ export async function prepareLanes(args: PrepareLanesArgs): Promise<{ facts: Lan
 
   const real = args.lane === 'real' ? await resolveCaseCommand(config.caseCommand, args.parentEnv.PATH ?? '', args.cwd) : undefined;
   if (real && !real.ok) {
-    return { facts: { fixture: fixtureFacts, caseCommand: { ok: false, detail: real.detail }, adapter: NOT_CHECKED, admissionSha256: null }, lanes: [] };
+    return { facts: { fixture: fixtureFacts, caseCommand: { ok: false, detail: real.detail }, isolation: NOT_CHECKED, adapter: NOT_CHECKED, admissionSha256: null }, lanes: [] };
   }
+  const caseCommandFacts = real ? { ok: real.ok, detail: real.detail } : { ok: true, detail: 'the fake lane runs the bundled fake Case' };
+
+  const probe = args.isolation === 'off' ? undefined : await probeIsolation(args.parentEnv.PATH ?? '');
+  if (args.isolation === 'required' && !probe?.ok) {
+    const detail = `--isolation required: ${probe && !probe.ok ? probe.detail : 'not probed'}; use --isolation off to run without it`;
+    return { facts: { fixture: fixtureFacts, caseCommand: caseCommandFacts, isolation: { ok: false, detail }, adapter: NOT_CHECKED, admissionSha256: null }, lanes: [] };
+  }
+  const sandbox = createSandbox(probe?.ok ? probe.tools : undefined, {
+    harnessCwd: args.cwd,
+    runDir: args.runDir,
+    home: args.parentEnv.HOME ?? homedir(),
+    path: args.parentEnv.PATH ?? '',
+    extraReadable: (args.parentEnv[SANDBOX_READ_ENV] ?? '').split(delimiter).filter((p) => p.startsWith('/')),
+  });
+  const isolationFacts = {
+    ok: true,
+    detail: sandbox.isolation.mode === 'off' ? `${args.isolation === 'auto' && probe && !probe.ok ? `${probe.detail}; ` : ''}${sandbox.isolation.detail}` : sandbox.isolation.detail,
+  };
+  const checkFiles = tree.files.filter((file) => fixture.manifest.check_files.includes(file.path));
 
   // Lanes are independent (own fixture copy, proxies, config), so they are prepared side by side.
   // Every lane settles before a failure is thrown, so nothing registers for cleanup after it ran.
   const settled = await Promise.allSettled(
-    lanesFor(args.lane).map((name) => prepareLane(name, args, fixture, tree.files, tree.sha256, real?.argv ?? FAKE_CASE_ARGV)),
+    lanesFor(args.lane).map((name) =>
+      prepareLane({ name, args, fixture, files: tree.files, treeSha256: tree.sha256, realArgv: real?.argv ?? FAKE_CASE_ARGV, sandbox, checkFiles }),
+    ),
   );
   const prepared = settled.map((result) => {
     if (result.status === 'rejected') throw result.reason;
@@ -115,25 +155,31 @@ export async function prepareLanes(args: PrepareLanesArgs): Promise<{ facts: Lan
   const adapterProblems = prepared.flatMap((p) => (p.check.ok ? [] : [`${p.lane.name} lane: ${p.check.detail}`]));
   const facts: LaneSetupFacts = {
     fixture: fixtureFacts,
-    caseCommand: real ? { ok: real.ok, detail: real.detail } : { ok: true, detail: 'the fake lane runs the bundled fake Case' },
+    caseCommand: caseCommandFacts,
+    isolation: isolationFacts,
     adapter: adapterProblems.length === 0 ? { ok: true, detail: 'generated Case config read back and pinned' } : { ok: false, detail: adapterProblems.join('; ') },
     admissionSha256: await hashFile(config.admissionFile),
   };
   return { facts, lanes };
 }
 
-async function prepareLane(
-  name: LaneName,
-  args: PrepareLanesArgs,
-  fixture: Fixture,
-  files: readonly TreeFile[],
-  treeSha256: string,
-  realArgv: readonly string[],
-): Promise<{ lane: PreparedLane; check: Check }> {
+interface LaneToPrepare {
+  readonly name: LaneName;
+  readonly args: PrepareLanesArgs;
+  readonly fixture: Fixture;
+  readonly files: readonly TreeFile[];
+  readonly treeSha256: string;
+  readonly realArgv: readonly string[];
+  readonly sandbox: Sandbox;
+  readonly checkFiles: readonly TreeFile[];
+}
+
+async function prepareLane(p: LaneToPrepare): Promise<{ lane: PreparedLane; check: Check }> {
+  const { name, args, fixture, sandbox } = p;
   const { workspace, admission, config } = args;
   const role = name === args.lane ? 'primary' : 'baseline';
-  const dirs = await makeLaneDirs(join(await workspace.ensure(), 'lanes', name));
-  await copyFixtureInto(dirs.repo, files);
+  const { dirs, harness } = await makeLaneDirs(await workspace.ensure(), name);
+  await copyFixtureInto(dirs.repo, p.files);
   let upstream = config.baseUrl!.trim();
   let upstreamApiKey = config.apiKey || undefined;
   if (role === 'baseline') {
@@ -144,14 +190,19 @@ async function prepareLane(
     upstreamApiKey = undefined;
   }
   const laneToken = `case-route-lane-${nanoid(32)}`;
-  const auditFile = join(dirs.logs, 'proxy-audit.jsonl');
-  const egressFile = join(dirs.logs, 'egress.jsonl');
-  const egress = await startEgressDenyProxy({ logFile: egressFile });
+  // The records are the harness's, outside the lane's root: a sandboxed lane cannot see them.
+  const auditFile = join(harness.evidence, 'proxy-audit.jsonl');
+  const egressFile = join(harness.evidence, 'egress.jsonl');
+  const ghFile = join(harness.evidence, 'gh.jsonl');
+  const socket = (name: string) => join(harness.sockets, `${name}.sock`);
+  const egress = await startEgressDenyProxy({ logFile: egressFile, socketPath: socket('egress') });
   workspace.defer(() => egress.close());
-  const proxy = await startRecordingProxy({ upstream, admittedModel: admission.model, laneToken, upstreamApiKey, auditFile });
+  const proxy = await startRecordingProxy({ upstream, admittedModel: admission.model, laneToken, upstreamApiKey, auditFile, socketPath: socket('model') });
   workspace.defer(() => proxy.close());
+  const gh = await startGhRecorder({ logFile: ghFile, socketPath: socket('gh') });
+  workspace.defer(() => gh.close());
   const env = buildChildEnv(args.parentEnv, { dirs, laneToken, recordingProxyPort: proxy.port, egressProxyUrl: egress.url });
-  const caseArgv = name === 'real' ? realArgv : FAKE_CASE_ARGV;
+  const caseArgv = name === 'real' ? p.realArgv : FAKE_CASE_ARGV;
   const slug = `${fixture.name}-stage2`;
   const spec = {
     dirs,
@@ -162,28 +213,44 @@ async function prepareLane(
     branch: WORK_BRANCH,
     taskText: fixture.taskText,
     testCommand: fixture.manifest.acceptance.join(' '),
-    ghStandin: { node: process.execPath, script: join(DIST_SRC, 'adapter', 'gh-standin.js') },
+    ghStandin: { node: process.execPath, script: join(DIST_SRC, 'adapter', 'gh-standin.js'), recorderUrl: gh.url },
     caseCommand: caseArgv,
   };
   await writeAdapter(spec);
   const check = await checkAdapter(spec, env, laneToken);
+  const generated = await readGenerated(spec);
+  const egressBridge = { port: egress.port, socket: socket('egress') };
+  const argv = await sandbox.wrap({
+    argv: [...caseArgv, 'run', '--task', taskFile(spec), '--mode', 'unattended'],
+    cwd: dirs.repo,
+    stage: join(harness.stage, 'lane'),
+    writable: [dirs.root],
+    readable: [harness.sockets],
+    bridges: [{ port: proxy.port, socket: socket('model') }, egressBridge, { port: gh.port, socket: socket('gh') }],
+  });
   const lane: PreparedLane = {
     name,
     role,
     dirs,
+    harness,
     env,
-    argv: [...caseArgv, 'run', '--task', taskFile(spec), '--mode', 'unattended'],
+    argv,
+    sandbox,
+    egressBridge,
+    generated,
+    checkFiles: p.checkFiles,
     slug,
     upstream,
     upstreamApiKey,
     fixture,
-    treeSha256,
+    treeSha256: p.treeSha256,
     mapping: { logical_provider: admission.provider, case_provider_key: CASE_PROVIDER_KEY, model: admission.model },
     auditFile,
     egressFile,
-    caseCommand: name === 'real' ? identifyCommand(realArgv) : null,
+    ghFile,
+    caseCommand: name === 'real' ? identifyCommand(p.realArgv) : null,
     stopRecorders: async () => {
-      await Promise.all([proxy.close(), egress.close()]);
+      await Promise.all([proxy.close(), egress.close(), gh.close()]);
     },
   };
   return { lane, check };

@@ -1,3 +1,6 @@
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import type { Readable } from 'node:stream';
 import { execa, type ResultPromise } from 'execa';
 
 export interface TreeRunResult {
@@ -5,8 +8,8 @@ export interface TreeRunResult {
   readonly signal: string | null;
   readonly timedOut: boolean;
   readonly aborted: boolean;
-  readonly stdout: string;
-  readonly stderr: string;
+  // An output stream reached its cap: the tail is not on disk, so the run proves nothing.
+  readonly truncated: boolean;
   readonly durationMs: number;
 }
 
@@ -15,8 +18,14 @@ export interface TreeRunOptions {
   readonly env: Readonly<Record<string, string>>;
   readonly timeoutMs: number;
   readonly signal: AbortSignal;
+  // stdout and stderr go to these files as they come, never more than maxBytes each.
+  readonly output: { readonly stdout: string; readonly stderr: string; readonly maxBytes: number };
   readonly graceMs?: number;
 }
+
+// How long output may still drain after the tree is gone: a process outside the group that kept
+// the pipe open (possible only without isolation) must not stall the harness.
+const DRAIN_MS = 1000;
 
 function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   if (!pid) return;
@@ -27,9 +36,31 @@ function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   }
 }
 
+async function capture(source: Readable | null, file: string, maxBytes: number, onCap: () => void): Promise<void> {
+  const sink = createWriteStream(file, { flags: 'wx' });
+  let written = 0;
+  if (source) {
+    source.on('data', (chunk: Buffer) => {
+      if (written >= maxBytes) return;
+      const room = maxBytes - written;
+      const part = chunk.length > room ? chunk.subarray(0, room) : chunk;
+      written += part.length;
+      if (!sink.write(part)) {
+        source.pause();
+        sink.once('drain', () => source.resume());
+      }
+      if (chunk.length > room) onCap();
+    });
+    await Promise.race([once(source, 'close').catch(() => undefined), once(source, 'end').catch(() => undefined)]);
+  }
+  sink.end();
+  await once(sink, 'close');
+}
+
 // Runs a lane in a process group of its own, so a timeout or an abort reaches every process Case
 // started (agents' bash tools, grandchildren that ignore SIGTERM), not just the direct child; and
-// whatever is left in the group when the lane ends is killed too.
+// whatever is left in the group when the lane ends is killed too. Inside a sandbox the lane's PID
+// namespace goes with its first process, daemons and double forks included.
 export async function runProcessTree(argv: readonly string[], options: TreeRunOptions): Promise<TreeRunResult> {
   const [file, ...args] = argv;
   if (!file) throw new Error('runProcessTree: empty argv');
@@ -43,14 +74,20 @@ export async function runProcessTree(argv: readonly string[], options: TreeRunOp
     stdin: 'ignore',
     detached: true,
     cleanup: true,
-    maxBuffer: 64 * 1024 * 1024,
+    buffer: false,
   });
   let timedOut = false;
   let aborted = false;
+  let truncated = false;
   let forceTimer: NodeJS.Timeout | undefined;
   const stop = () => {
     signalGroup(child.pid, 'SIGTERM');
     forceTimer ??= setTimeout(() => signalGroup(child.pid, 'SIGKILL'), grace);
+  };
+  const onCap = () => {
+    if (truncated) return;
+    truncated = true;
+    signalGroup(child.pid, 'SIGKILL');
   };
   const timer = setTimeout(() => {
     timedOut = true;
@@ -62,17 +99,22 @@ export async function runProcessTree(argv: readonly string[], options: TreeRunOp
   };
   if (options.signal.aborted) onAbort();
   else options.signal.addEventListener('abort', onAbort, { once: true });
+  const { maxBytes } = options.output;
+  const outputs = Promise.all([
+    capture(child.stdout, options.output.stdout, maxBytes, onCap),
+    capture(child.stderr, options.output.stderr, maxBytes, onCap),
+  ]);
   try {
-    const result = await child;
-    return {
-      exitCode: result.exitCode ?? null,
-      signal: result.signal ?? null,
-      timedOut,
-      aborted,
-      stdout: String(result.stdout ?? ''),
-      stderr: String(result.stderr ?? ''),
-      durationMs: Date.now() - started,
-    };
+    const [exitCode, signal] = (await once(child, 'exit').catch(() => [null, null])) as [number | null, NodeJS.Signals | null];
+    signalGroup(child.pid, 'SIGKILL');
+    const drained = setTimeout(() => {
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+    }, DRAIN_MS);
+    await outputs;
+    clearTimeout(drained);
+    await child;
+    return { exitCode, signal, timedOut, aborted, truncated, durationMs: Date.now() - started };
   } finally {
     clearTimeout(timer);
     clearTimeout(forceTimer);

@@ -1,11 +1,12 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { execa } from 'execa';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseSpawnLines, readCaseEvents, readGhCalls, readPipelineOutcome } from '../evidence/case-observations.js';
+import { parseSpawnLines, pipelineOutcome, readCaseEvents, type EvidenceProblem } from '../evidence/case-observations.js';
 import { firstError } from '../evidence/first-error.js';
+import { readGitHistory } from '../evidence/git-history.js';
 import type { Redactor } from '../evidence/redact.js';
 import { runAcceptanceCheck } from '../fixture/acceptance-check.js';
 import { readEgressLog } from '../provider/egress-proxy.js';
+import { readGhCalls } from '../provider/gh-recorder.js';
 import { observeProvider } from '../provider/preflight.js';
 import { readAudit } from '../provider/recording-proxy.js';
 import type { LaneEvidence } from './lane-types.js';
@@ -17,54 +18,96 @@ export interface RunLaneOptions {
   readonly signal: AbortSignal;
   readonly redactor: Redactor;
   readonly artifactsDir: string;
+  // The harness's own PATH: the acceptance check and git never run from a PATH the lane wrote.
+  readonly harnessPath: string;
 }
 
 const ACCEPTANCE_TIMEOUT_MS = 60_000;
+// Beyond this a lane's stdout or stderr is not kept, and the run fails (evidence_truncated).
+export const LANE_OUTPUT_CAP = 32 * 1024 * 1024;
 
-async function copyRedacted(from: string, to: string, redactor: Redactor): Promise<void> {
-  let text: string;
+async function readHarnessFile(path: string): Promise<string> {
   try {
-    text = await readFile(from, 'utf8');
+    return await readFile(path, 'utf8');
   } catch {
-    return;
+    return '';
   }
-  await writeFile(to, redactor.redact(text));
 }
 
-// Runs one lane to its end and gathers what it left behind. Nothing here judges the lane.
+// Runs one lane to its end and gathers what it left behind. Nothing here judges the lane. Every
+// record of what the lane did is the harness's (its proxies' logs, its own capture of the lane's
+// output); what the lane wrote itself (events, commits) is read only after its last process is
+// gone, without following links, with caps and deadlines.
 export async function runLane(lane: PreparedLane, options: RunLaneOptions): Promise<LaneEvidence> {
   const out = join(options.artifactsDir, lane.name);
-  await mkdir(out, { recursive: true });
+  await mkdir(join(out, 'adapter'), { recursive: true });
+  const output = { stdout: join(lane.harness.evidence, 'stdout.log'), stderr: join(lane.harness.evidence, 'stderr.log') };
   const run = await runProcessTree(lane.argv, {
     cwd: lane.dirs.repo,
     env: lane.env,
     timeoutMs: options.timeoutMs,
     signal: options.signal,
+    output: { ...output, maxBytes: LANE_OUTPUT_CAP },
   });
-  // The acceptance check runs the lane's code again, in the lane's environment, so the lane's
-  // proxies keep recording until it is over: an attempt it makes is evidence as much as one Case
-  // makes. What the lane printed and what Case was told are copied meanwhile, as they were when it
-  // ended (bench/RESULTS.md: the harness's time after a lane is on the run's critical path).
+  // The lane's proxies keep recording through the check: an egress attempt by code the lane left
+  // is evidence as much as one Case makes.
   const acceptance = options.signal.aborted
-    ? Promise.resolve({ ran: false, passed: false, exit_code: null, output_tail: '' })
-    : runAcceptanceCheck(lane.dirs.repo, lane.fixture.manifest.acceptance, lane.env, ACCEPTANCE_TIMEOUT_MS);
-  const accepted = await alongside(acceptance, () => copyLaneOutput(lane, out, run, options.redactor));
-  // After the copy's redaction, which holds the event loop, so that the probe's timeout measures
-  // the provider and not this process.
+    ? { ran: false, passed: false, exit_code: null, detail: 'the run was aborted', output_tail: '' }
+    : await runAcceptanceCheck({
+        laneRepo: lane.dirs.repo,
+        workDir: lane.harness.acceptance,
+        command: lane.fixture.manifest.acceptance,
+        checkFiles: lane.checkFiles,
+        env: { ...lane.env, PATH: options.harnessPath, HOME: lane.harness.acceptance },
+        sandbox: lane.sandbox,
+        bridges: [lane.egressBridge],
+        timeoutMs: ACCEPTANCE_TIMEOUT_MS,
+        signal: options.signal,
+        output: { stdout: join(lane.harness.evidence, 'acceptance.stdout.log'), stderr: join(lane.harness.evidence, 'acceptance.stderr.log') },
+      });
   const after = await observeProvider(lane.upstream, lane.mapping.model, { apiKey: lane.upstreamApiKey, timeoutMs: 5000 });
-  // Now the lane's proxies stop taking requests and finish their logs, and only then is anything
-  // read from them, so the evidence holds every request made, each as a whole line.
+  // Only now do the proxies stop and finish their logs, so every request is a whole line.
   await lane.stopRecorders();
-  const history = await alongside(
-    execa('git', ['log', '-p', '--all'], { cwd: lane.dirs.repo, reject: false, stdin: 'ignore', env: lane.env, extendEnv: false }),
-    () => copyLaneLogs(lane, out, options.redactor),
-  );
-  const gh = await readGhCalls(join(lane.dirs.logs, 'gh.jsonl'));
+  const [stdout, stderr, events, history] = await Promise.all([
+    readHarnessFile(output.stdout),
+    readHarnessFile(output.stderr),
+    readCaseEvents(lane.dirs.repo, lane.slug),
+    readGitHistory(lane.dirs.repo, {
+      sandbox: lane.sandbox,
+      stage: join(lane.harness.stage, 'git'),
+      path: options.harnessPath,
+      output: join(lane.harness.evidence, 'git-history.log'),
+      signal: options.signal,
+    }),
+  ]);
+  const spawns = parseSpawnLines([
+    { name: 'stderr', text: stderr },
+    { name: 'stdout', text: stdout },
+  ]);
+  const problems: EvidenceProblem[] = [
+    ...(run.truncated ? [{ kind: 'truncated' as const, detail: `the lane's output passed ${LANE_OUTPUT_CAP} bytes and the lane was stopped` }] : []),
+    ...spawns.problems,
+    ...events.problems,
+    ...history.problems,
+  ];
+  const redact = options.redactor.redact.bind(options.redactor);
+  await mkdir(join(out, 'events'), { recursive: true });
+  await Promise.all([
+    writeFile(join(out, 'stdout.log'), redact(stdout)),
+    writeFile(join(out, 'stderr.log'), redact(stderr)),
+    ...lane.generated.map((file) => writeFile(join(out, 'adapter', file.name), redact(file.text))),
+    ...[lane.auditFile, lane.egressFile, lane.ghFile].map(async (file) =>
+      writeFile(join(out, file.slice(file.lastIndexOf('/') + 1)), redact(await readHarnessFile(file))),
+    ),
+    ...events.files.map((file) => writeFile(join(out, 'events', file.name), redact(file.text))),
+  ]);
+  const gh = await readGhCalls(lane.ghFile);
   const stillServed = after.models_listed.includes(lane.mapping.model);
   const evidence: Omit<LaneEvidence, 'first_error'> = {
-    history_holds_secret: history.exitCode !== 0 || options.redactor.scan(String(history.stdout)).secret,
+    history_holds_secret: history.holdsSecret(options.redactor),
     lane: lane.name,
     role: lane.role,
+    isolation: lane.sandbox.isolation,
     fixture: { name: lane.fixture.name, tree_sha256: lane.treeSha256 },
     mapping: lane.mapping,
     exit_code: run.exitCode,
@@ -73,9 +116,10 @@ export async function runLane(lane: PreparedLane, options: RunLaneOptions): Prom
     duration_ms: run.durationMs,
     requests: await readAudit(lane.auditFile),
     egress_attempts: await readEgressLog(lane.egressFile),
-    spawn_lines: parseSpawnLines(run.stderr),
-    pipeline_outcome: await readPipelineOutcome(lane.dirs.repo, lane.slug),
-    acceptance: accepted,
+    spawn_lines: spawns.lines,
+    pipeline_outcome: pipelineOutcome(events),
+    acceptance,
+    evidence_problems: problems,
     pull_requests: gh.filter((call) => call.allowed).length,
     refused_gh_calls: gh.filter((call) => !call.allowed).length,
     served_after: {
@@ -83,50 +127,7 @@ export async function runLane(lane: PreparedLane, options: RunLaneOptions): Prom
       still_served: stillServed,
       detail: stillServed ? `${lane.mapping.model} still listed` : `after the lane /v1/models lists ${after.models_listed.join(', ') || 'nothing'}${after.error ? ` (${after.error})` : ''}`,
     },
-    isolation: { mode: 'off', detail: 'not isolated' },
     case_command: await lane.caseCommand,
   };
-  const events = await readCaseEvents(lane.dirs.repo, lane.slug);
-  return { ...evidence, first_error: firstError({ ...evidence, stdout: run.stdout, stderr: run.stderr, events }) };
-}
-
-// Does `work` while `pending` (a check that resolves whatever happens) goes on, and waits for it
-// even when the work fails: no process outlives the lane's supervision.
-async function alongside<T>(pending: Promise<T>, work: () => Promise<void>): Promise<T> {
-  try {
-    await work();
-  } finally {
-    await pending;
-  }
-  return pending;
-}
-
-async function copyLaneOutput(lane: PreparedLane, out: string, run: { stdout: string; stderr: string }, redactor: Redactor): Promise<void> {
-  await mkdir(join(out, 'adapter'), { recursive: true });
-  await Promise.all([
-    writeFile(join(out, 'stdout.log'), redactor.redact(run.stdout)),
-    writeFile(join(out, 'stderr.log'), redactor.redact(run.stderr)),
-    // The generated Case config goes with the evidence: the attestation digests what Case was told.
-    copyRedacted(join(lane.dirs.data, 'config.json'), join(out, 'adapter', 'config.json'), redactor),
-    copyRedacted(join(lane.dirs.data, 'projects.json'), join(out, 'adapter', 'projects.json'), redactor),
-    copyRedacted(join(lane.dirs.pi, 'models.json'), join(out, 'adapter', 'models.json'), redactor),
-  ]);
-}
-
-async function copyLaneLogs(lane: PreparedLane, out: string, redactor: Redactor): Promise<void> {
-  await mkdir(join(out, 'events'), { recursive: true });
-  await Promise.all([
-    ...['proxy-audit.jsonl', 'egress.jsonl', 'gh.jsonl'].map((name) => copyRedacted(join(lane.dirs.logs, name), join(out, name), redactor)),
-    copyEvents(join(lane.dirs.repo, '.case', lane.slug, 'events'), join(out, 'events'), redactor),
-  ]);
-}
-
-async function copyEvents(from: string, to: string, redactor: Redactor): Promise<void> {
-  let names: string[] = [];
-  try {
-    names = await readdir(from);
-  } catch {
-    return;
-  }
-  for (const name of names.filter((n) => n.endsWith('.jsonl'))) await copyRedacted(join(from, name), join(to, name), redactor);
+  return { ...evidence, first_error: firstError({ ...evidence, stdout, stderr, events: events.files.map((file) => file.text) }) };
 }

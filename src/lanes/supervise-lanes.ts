@@ -8,6 +8,7 @@ export interface SuperviseOptions {
   readonly signal: AbortSignal;
   readonly redactor: Redactor;
   readonly artifactsDir: string;
+  readonly harnessPath: string;
 }
 
 // One supervisor for every lane of a run: the real lane and its fake baseline run side by side,

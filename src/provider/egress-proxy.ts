@@ -62,7 +62,7 @@ function targetOf(req: IncomingMessage): Target {
   return parseAuthority(req.headers.host ?? '', 80);
 }
 
-export async function startEgressDenyProxy(opts: { logFile: string }): Promise<EgressDenyProxy> {
+export async function startEgressDenyProxy(opts: { logFile: string; socketPath?: string }): Promise<EgressDenyProxy> {
   const log = await openJsonlAppender(opts.logFile);
   const record = (method: string, target: Target): void => {
     const attempt: EgressAttempt = { time: new Date().toISOString(), method: method.slice(0, 16), ...target };
@@ -89,7 +89,7 @@ export async function startEgressDenyProxy(opts: { logFile: string }): Promise<E
     else socket.destroy();
   });
 
-  const listener = await listenOnLoopback(server).catch(async (error: unknown) => {
+  const listener = await listenOnLoopback(server, 0, opts.socketPath).catch(async (error: unknown) => {
     await log.close().catch(() => undefined);
     throw error;
   });

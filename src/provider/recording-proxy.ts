@@ -17,6 +17,8 @@ export interface RecordingProxyOptions {
   upstreamApiKey?: string;
   auditFile: string;
   maxBodyBytes?: number;
+  // Also listen here: the way in from a sandboxed lane.
+  socketPath?: string;
 }
 
 export interface AuditRecord {
@@ -216,7 +218,7 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
     handle(req, res, exchange).catch(() => res.destroy());
   });
 
-  const listener = await listenOnLoopback(server).catch(async (error: unknown) => {
+  const listener = await listenOnLoopback(server, 0, opts.socketPath).catch(async (error: unknown) => {
     await audit.close().catch(() => undefined);
     throw error;
   });

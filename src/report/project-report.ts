@@ -35,6 +35,7 @@ function laneReport(lane: LaneEvidence): LaneReport {
   return {
     lane: lane.lane,
     role: lane.role,
+    isolation: lane.isolation,
     fixture: lane.fixture,
     model_mapping: lane.mapping,
     exit_code: lane.exit_code,
@@ -50,13 +51,13 @@ function laneReport(lane: LaneEvidence): LaneReport {
     spawn_lines: [...lane.spawn_lines],
     pipeline_outcome: lane.pipeline_outcome,
     acceptance: lane.acceptance,
+    evidence_problems: [...lane.evidence_problems],
     pull_requests: lane.pull_requests,
     refused_gh_calls: lane.refused_gh_calls,
     history_holds_secret: lane.history_holds_secret,
     served_after: lane.served_after,
     stage2: verdict.stage2,
     no_fallback: verdict.noFallback,
-    isolation: lane.isolation,
     case_command: lane.case_command ? [...lane.case_command] : null,
     first_error: lane.first_error,
   };

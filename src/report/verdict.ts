@@ -6,45 +6,99 @@ export interface LaneVerdict {
   readonly noFallback: { verdict: boolean; failures: string[] };
 }
 
-// No fallback is proven only by positive evidence: at least one model request, every one of them
-// for the admitted model and none refused, no egress, and every spawn line naming the adapter's
-// provider key and the admitted model. Missing evidence counts against the lane.
-export function judgeNoFallback(lane: LaneEvidence): LaneVerdict['noFallback'] {
-  const { model, case_provider_key: providerKey } = lane.mapping;
-  const failures: string[] = [];
-  const forwarded = lane.requests.filter((r) => r.refused === null && r.path.endsWith('/chat/completions'));
-  if (forwarded.length === 0) failures.push('no model request reached the recording proxy');
-  const otherModels = [...new Set(lane.requests.filter((r) => r.model !== model).map((r) => r.model ?? '(none)'))];
-  if (otherModels.length > 0) failures.push(`requests named other models: ${otherModels.join(', ')}`);
-  const refused = lane.requests.filter((r) => r.refused !== null);
-  if (refused.length > 0) failures.push(`${refused.length} request(s) refused by the recording proxy (${[...new Set(refused.map((r) => r.refused))].join(', ')})`);
-  if (lane.egress_attempts.length > 0) {
-    failures.push(`egress attempted to ${[...new Set(lane.egress_attempts.map((e) => `${e.host}:${e.port}`))].join(', ')}`);
-  }
-  if (lane.spawn_lines.length === 0) failures.push('Case logged no spawning agent line');
-  const wrongSpawns = lane.spawn_lines.filter((s) => s.provider !== providerKey || s.model !== model);
-  if (wrongSpawns.length > 0) {
-    failures.push(`spawn lines named ${[...new Set(wrongSpawns.map((s) => `${s.provider}/${s.model}`))].join(', ')}`);
-  }
-  return { verdict: failures.length === 0, failures };
-}
-
-export function judgeStage2(lane: LaneEvidence): LaneVerdict['stage2'] {
-  const failures: string[] = [];
-  if (lane.timed_out) failures.push('timed out');
-  if (lane.exit_code !== 0) failures.push(`exit ${lane.exit_code ?? `by signal ${lane.signal ?? 'unknown'}`}`);
-  if (lane.pipeline_outcome !== 'completed') failures.push(`pipeline_end outcome ${lane.pipeline_outcome ?? 'missing'}`);
-  if (!lane.acceptance.passed) failures.push(lane.acceptance.ran ? `acceptance check exit ${lane.acceptance.exit_code}` : 'acceptance check did not run');
-  return { passed: failures.length === 0, failures };
-}
-
-export function judgeLane(lane: LaneEvidence): LaneVerdict {
-  return { stage2: judgeStage2(lane), noFallback: judgeNoFallback(lane) };
-}
-
 export interface FailFinding {
   readonly reason: FailReason;
   readonly detail: string;
+}
+
+// One rule per way a lane can fail, each judged on that lane's own evidence and nothing else: a
+// lane is never carried by another. `part` says which of the lane's two verdicts it counts
+// against: its Stage 2 result, or the no-fallback proof (which missing or unreadable evidence
+// fails as surely as a wrong model, but under its own reason code).
+interface LaneRule {
+  readonly reason: FailReason;
+  readonly part: 'stage2' | 'no_fallback' | 'run';
+  readonly check: (lane: LaneEvidence) => string | null;
+}
+
+const distinct = (values: readonly string[]) => [...new Set(values)].join(', ');
+
+const LANE_RULES: readonly LaneRule[] = [
+  { reason: 'case_timeout', part: 'stage2', check: (l) => (l.timed_out ? 'timed out; its process tree was killed' : null) },
+  {
+    reason: 'case_exit_nonzero',
+    part: 'stage2',
+    check: (l) => (!l.timed_out && l.exit_code !== 0 ? `exit ${l.exit_code ?? `by signal ${l.signal ?? 'unknown'}`}` : null),
+  },
+  { reason: 'pipeline_not_completed', part: 'stage2', check: (l) => (l.pipeline_outcome !== 'completed' ? `pipeline_end outcome ${l.pipeline_outcome ?? 'missing'}` : null) },
+  { reason: 'acceptance_failed', part: 'stage2', check: (l) => (!l.acceptance.passed ? `acceptance check ${l.acceptance.ran ? l.acceptance.detail : `did not run: ${l.acceptance.detail}`}` : null) },
+  {
+    reason: 'no_model_traffic',
+    part: 'no_fallback',
+    check: (l) => (l.requests.some((r) => r.refused === null && r.path.endsWith('/chat/completions')) ? null : 'no model request reached the recording proxy'),
+  },
+  {
+    reason: 'fallback_detected',
+    part: 'no_fallback',
+    check: (l) => {
+      const others = distinct(l.requests.filter((r) => r.model !== l.mapping.model).map((r) => r.model ?? '(none)'));
+      return others ? `requests named other models: ${others}` : null;
+    },
+  },
+  {
+    reason: 'fallback_detected',
+    part: 'no_fallback',
+    check: (l) => {
+      const refused = l.requests.filter((r) => r.refused !== null);
+      return refused.length > 0 ? `${refused.length} request(s) refused by the recording proxy (${distinct(refused.map((r) => r.refused ?? ''))})` : null;
+    },
+  },
+  {
+    reason: 'fallback_detected',
+    part: 'no_fallback',
+    check: (l) => (l.egress_attempts.length > 0 ? `egress attempted to ${distinct(l.egress_attempts.map((e) => `${e.host}:${e.port}`))}` : null),
+  },
+  {
+    reason: 'fallback_detected',
+    part: 'no_fallback',
+    check: (l) => {
+      const wrong = distinct(l.spawn_lines.filter((s) => s.provider !== l.mapping.case_provider_key || s.model !== l.mapping.model).map((s) => `${s.provider}/${s.model}`));
+      return wrong ? `spawn lines named ${wrong}` : null;
+    },
+  },
+  {
+    reason: 'evidence_unparseable',
+    part: 'no_fallback',
+    check: (l) => (l.spawn_lines.length === 0 ? 'Case logged no spawning agent line, so the model it asked for is unproven' : null),
+  },
+  {
+    reason: 'evidence_truncated',
+    part: 'no_fallback',
+    check: (l) => distinct(l.evidence_problems.filter((p) => p.kind === 'truncated').map((p) => p.detail)) || null,
+  },
+  {
+    reason: 'evidence_unparseable',
+    part: 'no_fallback',
+    check: (l) => distinct(l.evidence_problems.filter((p) => p.kind === 'unparseable').map((p) => p.detail)) || null,
+  },
+  { reason: 'secret_detected', part: 'run', check: (l) => (l.history_holds_secret ? 'the workspace git history holds a secret' : null) },
+  { reason: 'model_changed', part: 'run', check: (l) => (!l.served_after.still_served ? l.served_after.detail : null) },
+];
+
+function laneFindings(lane: LaneEvidence): Array<FailFinding & { part: LaneRule['part'] }> {
+  return LANE_RULES.flatMap((rule) => {
+    const detail = rule.check(lane);
+    return detail === null ? [] : [{ reason: rule.reason, part: rule.part, detail }];
+  });
+}
+
+export function judgeLane(lane: LaneEvidence): LaneVerdict {
+  const findings = laneFindings(lane);
+  const of = (part: LaneRule['part']) => findings.filter((f) => f.part === part).map((f) => f.detail);
+  return {
+    stage2: { passed: of('stage2').length === 0, failures: of('stage2') },
+    noFallback: { verdict: of('no_fallback').length === 0, failures: of('no_fallback') },
+  };
 }
 
 // Every reason a started run does not pass, in a stable order; an empty list is the only pass.
@@ -53,16 +107,9 @@ export function failFindings(lanes: readonly LaneEvidence[], expectedLanes: numb
   if (supervisionError) findings.push({ reason: 'lane_error', detail: supervisionError });
   if (lanes.length !== expectedLanes) findings.push({ reason: 'lane_error', detail: `${lanes.length} of ${expectedLanes} lanes reported evidence` });
   for (const lane of lanes) {
-    const { stage2, noFallback } = judgeLane(lane);
-    const name = `${lane.lane} lane`;
-    if (lane.timed_out) findings.push({ reason: 'case_timeout', detail: `${name} timed out; its process tree was killed` });
-    else if (lane.exit_code !== 0) findings.push({ reason: 'case_exit_nonzero', detail: `${name}: exit ${lane.exit_code ?? `by signal ${lane.signal}`}` });
-    if (lane.pipeline_outcome !== 'completed') findings.push({ reason: 'pipeline_not_completed', detail: `${name}: pipeline_end outcome ${lane.pipeline_outcome ?? 'missing'}` });
-    if (!lane.acceptance.passed) findings.push({ reason: 'acceptance_failed', detail: `${name}: ${stage2.failures.filter((f) => f.startsWith('acceptance')).join('; ') || 'acceptance check failed'}` });
-    if (!noFallback.verdict) findings.push({ reason: 'fallback_detected', detail: `${name}: ${noFallback.failures.join('; ')}` });
-    if (lane.history_holds_secret) findings.push({ reason: 'secret_detected', detail: `${name}: the workspace git history holds a secret (or could not be read)` });
-    if (!lane.served_after.still_served) findings.push({ reason: 'model_changed', detail: `${name}: ${lane.served_after.detail}` });
-    if (lane.role === 'baseline' && !(stage2.passed && noFallback.verdict)) {
+    const own = laneFindings(lane);
+    findings.push(...own.map(({ reason, detail }) => ({ reason, detail: `${lane.lane} lane: ${detail}` })));
+    if (lane.role === 'baseline' && own.some((f) => f.part !== 'run')) {
       findings.push({ reason: 'baseline_failed', detail: 'the same-run fake baseline did not pass' });
     }
   }

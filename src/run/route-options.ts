@@ -15,6 +15,9 @@ export const RouteOptionsSchema = z.object({
   outDir: z._default(z.string().check(z.minLength(1)), DEFAULT_OUT_DIR),
   timeoutMs: z._default(z.int().check(z.positive()), DEFAULT_TIMEOUT_MS),
   keepWorkspace: z._default(z.boolean(), false),
+  // `required`: every lane in its own namespaces, or the run blocks (isolation_unavailable).
+  // `auto`: isolated where the kernel allows, else not, and the report says so. `off`: asked for.
+  isolation: z._default(z.enum(['required', 'auto', 'off']), 'required'),
   cwd: z.optional(z.string()),
   env: z.optional(z.custom<NodeJS.ProcessEnv>((value) => value === undefined || (typeof value === 'object' && value !== null))),
   signal: z.optional(z.custom<AbortSignal>((value) => value === undefined || value instanceof AbortSignal)),

@@ -104,7 +104,7 @@ export async function createRouteActor(rawOptions: RouteOptions, inspect?: (even
       ),
       prepareLanes: fromPromise(async ({ input }: { input: { lane: LaneName; fixture: string; admission: NonNullable<RouteContext['admission']> } }) => {
         const { prepareLanes } = await import('../lanes/prepare-lanes.js');
-        const result = await prepareLanes({ workspace, lane: input.lane, fixtureName: input.fixture, admission: input.admission, config, parentEnv: env, cwd, redactor });
+        const result = await prepareLanes({ workspace, lane: input.lane, fixtureName: input.fixture, admission: input.admission, config, parentEnv: env, cwd, runDir, isolation: options.isolation, redactor });
         prepared = result.lanes;
         return result.facts;
       }),
@@ -112,7 +112,7 @@ export async function createRouteActor(rawOptions: RouteOptions, inspect?: (even
         signal.addEventListener('abort', () => abort.abort(), { once: true });
         // Assigned before the first await, so that the end of the run always waits for the lanes.
         supervision = import('../lanes/supervise-lanes.js').then(({ superviseLanes }) =>
-          superviseLanes(prepared, { timeoutMs: options.timeoutMs, signal: abort.signal, redactor, artifactsDir: join(runDir, 'lanes') }),
+          superviseLanes(prepared, { timeoutMs: options.timeoutMs, signal: abort.signal, redactor, artifactsDir: join(runDir, 'lanes'), harnessPath: env.PATH ?? '' }),
         );
         return supervision;
       }),

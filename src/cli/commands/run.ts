@@ -11,6 +11,7 @@ import { printData, say, verdictWord } from '../output.js';
 
 const COMMON = {
   lane: { type: 'string' },
+  isolation: { type: 'string' },
   fixture: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
@@ -42,6 +43,7 @@ export async function runCommand(args: string[], mode: 'run' | 'validate'): Prom
   const { values } = parse(args, mode === 'run' ? { ...COMMON, ...RUN_ONLY } : COMMON) as {
     values: {
       lane?: string;
+      isolation?: string;
       fixture?: string;
       json?: boolean;
       out?: string;
@@ -54,6 +56,8 @@ export async function runCommand(args: string[], mode: 'run' | 'validate'): Prom
   };
   const lane = values.lane ?? 'fake';
   if (lane !== 'fake' && lane !== 'real') throw new UsageError(`--lane is fake or real, not "${lane}"`);
+  const isolation = values.isolation ?? 'required';
+  if (isolation !== 'required' && isolation !== 'auto' && isolation !== 'off') throw new UsageError(`--isolation is required, auto or off, not "${isolation}"`);
   const timeoutMs = positiveSeconds(values.timeout, '--timeout');
   const inspectPort = portNumber(values['inspect-port'], '--inspect-port');
   const inspectDelayMs = positiveSeconds(values['inspect-delay'], '--inspect-delay');
@@ -82,6 +86,7 @@ export async function runCommand(args: string[], mode: 'run' | 'validate'): Prom
       {
         lane,
         mode,
+        isolation,
         fixture: values.fixture ?? DEFAULT_FIXTURE,
         outDir: values.out ?? DEFAULT_OUT_DIR,
         timeoutMs,
@@ -109,6 +114,8 @@ export async function runCommand(args: string[], mode: 'run' | 'validate'): Prom
     if (values.json) printData(JSON.stringify(report, null, 2));
     say(`${verdictWord(process.stderr, report.status)}: ${report.claim.statement}`);
     for (const line of whyLines(report)) say(line);
+    const exposed = report.lanes.filter((l) => l.isolation.mode === 'off').map((l) => l.lane);
+    if (exposed.length > 0) say(`not isolated (${exposed.join(', ')} lane): egress and tampering were observed, not prevented`);
     const reportPath = relative(process.cwd(), result.reportFile);
     say(`report: ${reportPath}`);
     say(`open: ${reportPath.replace(/report\.json$/, REPORT_HTML)}`);

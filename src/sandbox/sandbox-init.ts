@@ -1,0 +1,57 @@
+import { spawn } from 'node:child_process';
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { constants } from 'node:os';
+
+// PID 1 of a lane's namespaces. It bridges loopback ports inside the namespace to the harness's
+// Unix sockets (the lane's only way out), then runs the lane's command with every capability
+// dropped, and exits with its status: when it exits, the kernel kills whatever the lane left.
+
+interface InitConfig {
+  readonly bridges: ReadonlyArray<{ readonly port: number; readonly socket: string }>;
+  readonly setpriv: string;
+  readonly argv: readonly string[];
+}
+
+const config = JSON.parse(process.argv[2] ?? '{}') as InitConfig;
+
+function bridge(port: number, socketPath: string): Promise<Server> {
+  const server = createServer((client: Socket) => {
+    const upstream = connect(socketPath);
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('error', end);
+    upstream.on('error', end);
+    client.pipe(upstream).pipe(client);
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: '127.0.0.1', port }, () => resolve(server));
+  });
+}
+
+try {
+  await Promise.all(config.bridges.map((b) => bridge(b.port, b.socket)));
+} catch (error) {
+  process.stderr.write(`case-route sandbox: cannot bridge the harness's proxies (${(error as Error).message})\n`);
+  process.exit(125);
+}
+
+// Capabilities in the namespace are what made the mounts; the lane gets none, so it can neither
+// remount its view writable nor touch this process.
+const child = spawn(
+  config.setpriv,
+  ['--bounding-set=-all', '--inh-caps=-all', '--ambient-caps=-all', '--no-new-privs', '--', ...config.argv],
+  { stdio: ['ignore', 'inherit', 'inherit'] },
+);
+child.on('error', (error) => {
+  process.stderr.write(`case-route sandbox: cannot start the lane (${error.message})\n`);
+  process.exit(127);
+});
+child.on('exit', (code, signal) => {
+  process.exit(code ?? 128 + (signal ? constants.signals[signal] : 0));
+});
+// Signals from the harness reach the lane through its process group; this process only waits.
+process.on('SIGTERM', () => undefined);
+process.on('SIGINT', () => undefined);
