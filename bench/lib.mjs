@@ -1,6 +1,7 @@
 // Shared by the benchmarks: statistics, child processes and their CPU and memory figures.
 import { fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -16,6 +17,20 @@ export function quantile(values, q) {
 }
 
 export const median = (values) => quantile(values, 0.5);
+
+// The documented environment of a run against the scripted provider at `baseUrl`, with the repo's
+// well-behaved stand-in as the real lane's Case.
+export function routeEnv(baseUrl) {
+  return {
+    PATH: process.env.PATH,
+    CTO_HARNESS_CASE_DECISION_FILE: join(ROOT, 'examples', 'decision.json'),
+    CTO_HARNESS_CASE_MODEL_ADMISSION_FILE: join(ROOT, 'examples', 'admission.json'),
+    CTO_HARNESS_CASE_MODEL_PROVIDER: 'qwen-local',
+    CTO_HARNESS_CASE_MODEL: MODEL,
+    CTO_HARNESS_CASE_LOCAL_BASE_URL: baseUrl,
+    CTO_HARNESS_CASE_COMMAND: `${process.execPath} ${join(ROOT, 'test', 'cases', 'well-behaved-case.mjs')}`,
+  };
+}
 
 export const MiB = 1024 * 1024;
 

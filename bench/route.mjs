@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DIST, median, MODEL, ROOT, startChild, stopChild } from './lib.mjs';
+import { DIST, median, ROOT, routeEnv, startChild, stopChild } from './lib.mjs';
 
 const CLI = fileURLToPath(new URL('bin/case-route.mjs', DIST));
 
@@ -52,15 +52,8 @@ export async function wholeRoute({ quick = false } = {}) {
   const n = quick ? 2 : 5;
   const provider = await startChild('./upstream.mjs', ['scripted']);
   const out = await mkdtemp(join(tmpdir(), 'case-route-bench-runs-'));
-  const env = {
-    PATH: process.env.PATH,
-    CTO_HARNESS_CASE_DECISION_FILE: join(ROOT, 'examples', 'decision.json'),
-    CTO_HARNESS_CASE_MODEL_ADMISSION_FILE: join(ROOT, 'examples', 'admission.json'),
-    CTO_HARNESS_CASE_MODEL_PROVIDER: 'qwen-local',
-    CTO_HARNESS_CASE_MODEL: MODEL,
-    CTO_HARNESS_CASE_LOCAL_BASE_URL: provider.info.url,
-    CTO_HARNESS_CASE_COMMAND: `${process.execPath} ${join(ROOT, 'test', 'cases', 'well-behaved-case.mjs')}`,
-  };
+  const env = routeEnv(provider.info.url);
+
   const realCase = process.env.CTO_HARNESS_CASE_COMMAND;
   const realCaseEnv = realCase ? { ...env, CTO_HARNESS_CASE_COMMAND: realCase } : undefined;
   try {

@@ -38,6 +38,7 @@ const scan = await bench('./scan.mjs');
 const proxy = await bench('./proxy.mjs', 'overhead');
 const memory = await bench('./proxy.mjs', 'memory');
 const route = await bench('./route.mjs');
+const isolation = await bench('./isolation.mjs');
 const seconds = (performance.now() - started) / 1000;
 
 const { c1, c16, c64, ttft, gap, longStream } = proxy;
@@ -93,6 +94,9 @@ const rows = [
         ['5 route', "harness's share, real lane with real WorkOS Case", pct(route.realCase.harnessShare), '≤ 10%', route.realCase.harnessShare <= 0.1],
       ]
     : [['5 route', "harness's share, real lane with real WorkOS Case", 'not run (CTO_HARNESS_CASE_COMMAND not set)', '≤ 10%', undefined]]),
+  ['6 isolation', 'fake lane, start to first model request: --isolation required / off', `${ms(isolation.required.toFirstRequestMs)} / ${ms(isolation.off.toFirstRequestMs)}`, '', undefined],
+  ['6 isolation', "isolation's added cost per lane (start to first model request)", ms(isolation.addedMs), '≤ 50 ms', isolation.addedMs <= 50],
+  ['6 isolation', 'fake lane duration: --isolation required / off', `${ms(isolation.required.laneMs)} / ${ms(isolation.off.laneMs)}`, 'reported', undefined],
 ];
 
 const table = [

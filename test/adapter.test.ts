@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildChildEnv, checkChildEnv } from '../src/adapter/child-env.js';
 import { makeLaneDirs, type LaneDirs } from '../src/adapter/lane-dirs.js';
 import { checkAdapter, writeAdapter, type AdapterSpec } from '../src/adapter/write-adapter.js';
+import { startGhRecorder, type GhRecorder } from '../src/provider/gh-recorder.js';
 import { ROOT } from './support/cli.js';
 
 const MODEL = 'qwen3.6-35b-a3b';
@@ -15,10 +16,12 @@ let root: string;
 let dirs: LaneDirs;
 let spec: AdapterSpec;
 let env: Record<string, string>;
+let recorder: GhRecorder;
 
 beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), 'case-route-adapter-'));
-  dirs = await makeLaneDirs(root);
+  dirs = (await makeLaneDirs(root, 'fake')).dirs;
+  recorder = await startGhRecorder({ logFile: join(root, 'gh.jsonl') });
   spec = {
     dirs,
     model: MODEL,
@@ -28,7 +31,7 @@ beforeEach(async () => {
     branch: 'case-route/stage2',
     taskText: '# task\n',
     testCommand: 'node test/check.mjs',
-    ghStandin: { node: process.execPath, script: join(ROOT, 'dist', 'src', 'adapter', 'gh-standin.js') },
+    ghStandin: { node: process.execPath, script: join(ROOT, 'dist', 'src', 'adapter', 'gh-standin.js'), recorderUrl: recorder.url },
     caseCommand: [process.execPath, '--version'],
   };
   env = buildChildEnv({ PATH: process.env.PATH, CASE_MODEL_OVERRIDE: 'claude-opus', ANTHROPIC_API_KEY: 'x'.repeat(20) }, {
@@ -39,7 +42,10 @@ beforeEach(async () => {
   });
   await writeAdapter(spec);
 });
-afterEach(() => rm(root, { recursive: true, force: true }));
+afterEach(async () => {
+  await recorder.close();
+  await rm(root, { recursive: true, force: true });
+});
 
 describe('the generated Case config is read back before start', () => {
   it('accepts what it wrote', async () => {
@@ -90,14 +96,15 @@ describe('the gh stand-in', () => {
     expect(result.stdout).toMatch(/^http:\/\/127\.0\.0\.1\//);
   });
 
-  it('refuses everything else, and records only the subcommand', async () => {
+  it('refuses everything else, and the harness records only the subcommand, outside the lane', async () => {
     for (const args of [['api', 'repos/workos/case/pulls'], ['pr', 'merge', '1'], ['auth', 'token']]) {
       const result = await gh(args);
       expect(result.exitCode).toBe(1);
       expect(result.stderr).toContain('refused');
     }
     await gh(['pr', 'create', '--title', 'a secret title']);
-    const log = (await readFile(join(dirs.logs, 'gh.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+    await recorder.close();
+    const log = (await readFile(join(root, 'gh.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
     expect(log.map((entry) => [entry.command, entry.allowed])).toEqual([
       ['api repos/workos/case/pulls', false],
       ['pr merge', false],

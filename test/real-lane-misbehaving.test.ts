@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,7 +5,8 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../src/report/report-schema.js';
-import { CLI, isAlive, listTree, MODEL, parseReport, ROOT, runCli, useProvider, withSandbox, type Sandbox } from './support/cli.js';
+import { CLI, keptLaneFile, listTree, MODEL, parseReport, processesCarrying, ROOT, runCli, useProvider, waitFor, withSandbox, type Sandbox } from './support/cli.js';
+import { nanoid } from 'nanoid';
 
 // The real lane, run with small scripts standing in for a Case that misbehaves in one way each.
 // Every one must end in a non-pass, with the evidence that caught it in the report.
@@ -58,31 +58,30 @@ describe('real lane with a misbehaving Case', () => {
 
   it('an inherited CASE_MODEL_OVERRIDE blocks before any Case starts', () =>
     withSandbox(provider.url, async (sandbox) => {
-      const record = join(sandbox.dir, 'env.json');
       const { exitCode, report } = await runReal(sandbox, {
         CASE_MODEL_OVERRIDE: 'claude-opus-4-1',
-        CTO_HARNESS_CASE_COMMAND: caseCommand('env-recording-case.mjs', record),
-      });
+        CTO_HARNESS_CASE_COMMAND: caseCommand('env-recording-case.mjs'),
+      }, ['--keep-workspace']);
       expect(exitCode).toBe(2);
       expect(report.blocked_reason).toBe('external_fallback_configured');
       expect(report.blocked_detail).toContain('CASE_MODEL_OVERRIDE');
-      expect(existsSync(record)).toBe(false);
+      expect(report.case_process_started).toBe(false);
+      await expect(keptLaneFile(sandbox.tmp, 'real', 'case-record.json')).rejects.toThrow();
     }));
 
   it("the child's environment comes from the allowlist, not from the parent", () =>
     withSandbox(provider.url, async (sandbox) => {
-      const record = join(sandbox.dir, 'env.json');
       const { report } = await runReal(sandbox, {
-        CTO_HARNESS_CASE_COMMAND: caseCommand('env-recording-case.mjs', record),
+        CTO_HARNESS_CASE_COMMAND: caseCommand('env-recording-case.mjs'),
         ANTHROPIC_API_KEY: 'parent-anthropic-key-value',
         OPENAI_API_KEY: 'parent-openai-key-value',
         AWS_SECRET_ACCESS_KEY: 'parent-aws-secret-value',
         CTO_HARNESS_CASE_LOCAL_API_KEY: 'upstream-key-value',
         CASE_QUIET: '1',
         SOME_UNRELATED_VARIABLE: 'x',
-      });
+      }, ['--keep-workspace']);
       expect(report.status).toBe('pass');
-      const { env } = JSON.parse(await readFile(record, 'utf8')) as { env: Record<string, string> };
+      const { env } = JSON.parse(await keptLaneFile(sandbox.tmp, 'real', 'case-record.json')) as { env: Record<string, string> };
       for (const name of ['ANTHROPIC_API_KEY', 'AWS_SECRET_ACCESS_KEY', 'CTO_HARNESS_CASE_LOCAL_API_KEY', 'CASE_QUIET', 'SOME_UNRELATED_VARIABLE', 'CTO_HARNESS_CASE_MODEL']) {
         expect(env).not.toHaveProperty(name);
       }
@@ -177,35 +176,32 @@ describe('real lane against a misbehaving upstream', () => {
 describe('supervision', () => {
   it('kills the whole process tree on timeout and still writes the report', () =>
     withSandbox(provider.url, async (sandbox) => {
-      const pids = join(sandbox.dir, 'pids.json');
-      const { exitCode, report } = await runReal(sandbox, { CTO_HARNESS_CASE_COMMAND: caseCommand('hanging-case.mjs', pids) }, ['--timeout', '2']);
+      const marker = `case-route-hang-${nanoid(10)}`;
+      const { exitCode, report } = await runReal(sandbox, { CTO_HARNESS_CASE_COMMAND: caseCommand('hanging-case.mjs', marker) }, ['--timeout', '2']);
       expect(exitCode).toBe(1);
       expect(report.fail_reasons.map((f) => f.reason)).toContain('case_timeout');
       expect(lane(report, 'real').timed_out).toBe(true);
-      const { case: casePid, grandchild } = JSON.parse(await readFile(pids, 'utf8')) as { case: number; grandchild: number };
-      expect([isAlive(casePid), isAlive(grandchild)]).toEqual([false, false]);
+      expect(processesCarrying(marker)).toEqual([]);
       expect(await listTree(sandbox.tmp)).toEqual([]);
     }));
 
   it.each(['SIGINT', 'SIGTERM'] as const)('on %s mid-run: children gone, report aborted, exit 130', (signal) =>
     withSandbox(provider.url, async (sandbox) => {
-      const pids = join(sandbox.dir, 'pids.json');
+      const marker = `case-route-hang-${nanoid(10)}`;
       const child = execa(process.execPath, [CLI, 'run', '--lane', 'real', '--json', '--out', sandbox.out], {
-        env: sandbox.env({ CTO_HARNESS_CASE_COMMAND: caseCommand('hanging-case.mjs', pids) }),
+        env: sandbox.env({ CTO_HARNESS_CASE_COMMAND: caseCommand('hanging-case.mjs', marker) }),
         extendEnv: false,
         reject: false,
         cwd: ROOT,
       });
-      for (let i = 0; i < 200 && !existsSync(pids); i += 1) await new Promise((r) => setTimeout(r, 50));
-      expect(existsSync(pids)).toBe(true);
+      expect(await waitFor(() => processesCarrying(`${marker}-grandchild`).length > 0)).toBe(true);
       child.kill(signal);
       const result = await child;
       expect(result.exitCode).toBe(130);
       const report = parseReport(String(result.stdout));
       expect(report.status).toBe('aborted');
       expect(report.case_process_started).toBe(true);
-      const { case: casePid, grandchild } = JSON.parse(await readFile(pids, 'utf8')) as { case: number; grandchild: number };
-      expect([isAlive(casePid), isAlive(grandchild)]).toEqual([false, false]);
+      expect(processesCarrying(marker)).toEqual([]);
       expect(await listTree(sandbox.tmp)).toEqual([]);
     }));
 });

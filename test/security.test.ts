@@ -4,7 +4,7 @@ import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readFixtureTree } from '../src/fixture/fixture-tree.js';
-import { EXAMPLES, listTree, parseReport, ROOT, runCli, useProvider, withSandbox, type Sandbox } from './support/cli.js';
+import { EXAMPLES, keptLaneFile, listTree, parseReport, ROOT, runCli, useProvider, withSandbox, type Sandbox } from './support/cli.js';
 import { withTempFixture } from './support/temp-fixture.js';
 
 const provider = useProvider();
@@ -48,14 +48,13 @@ describe('secrets never leak', () => {
       const admissionFile = join(sandbox.dir, 'admission.json');
       await writeFile(decisionFile, JSON.stringify({ ...decision, operator_note: DECISION_CANARY }));
       await writeFile(admissionFile, JSON.stringify({ ...admission, issuer_token: ADMISSION_CANARY }));
-      const record = join(sandbox.dir, 'child.json');
       const result = await runCli(
         ['run', '--lane', 'real', '--json', '--keep-workspace', '--out', sandbox.out],
         sandbox.env({
           ...CANARIES,
           CTO_HARNESS_CASE_DECISION_FILE: decisionFile,
           CTO_HARNESS_CASE_MODEL_ADMISSION_FILE: admissionFile,
-          CTO_HARNESS_CASE_COMMAND: `${process.execPath} ${join(ROOT, 'test', 'cases', 'env-recording-case.mjs')} ${record}`,
+          CTO_HARNESS_CASE_COMMAND: `${process.execPath} ${join(ROOT, 'test', 'cases', 'env-recording-case.mjs')}`,
         }),
       );
       const report = parseReport(result.stdout);
@@ -64,7 +63,7 @@ describe('secrets never leak', () => {
       expectNoCanary('the run directory', await allText(sandbox.out));
       expectNoCanary('the kept workspace', await allText(sandbox.tmp));
       expectNoCanary('the workspace git history', await gitHistories(sandbox.tmp));
-      const child = JSON.parse(await readFile(record, 'utf8')) as { env: Record<string, string>; argv: string[] };
+      const child = JSON.parse(await keptLaneFile(sandbox.tmp, 'real', 'case-record.json')) as { env: Record<string, string>; argv: string[] };
       expectNoCanary('the Case child environment and argv', JSON.stringify(child));
       expect(Object.keys(report.lanes)).toHaveLength(2);
     }));

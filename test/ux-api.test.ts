@@ -36,7 +36,7 @@ describe('the programmatic API, through the examples a harness author starts fro
     withSandbox(provider.url, async (sandbox) => {
       const ready = await runExample('gates-precheck.mjs', [], sandbox);
       expect(ready.exitCode).toBe(0);
-      expect(ready.stdout).toMatch(/^ready: all 17 pre-start gates passed \(loading_decision -> .* -> provider_verified -> validated\)$/);
+      expect(ready.stdout).toMatch(/^ready: all 18 pre-start gates passed \(loading_decision -> .* -> provider_verified -> validated\)$/);
       expect(await listTree(sandbox.tmp)).toEqual([]);
       const blocked = await runExample('gates-precheck.mjs', [], sandbox, { CTO_HARNESS_CASE_MODEL: 'claude-sonnet-4-6' });
       expect(blocked.exitCode).toBe(2);

@@ -54,6 +54,7 @@ export async function readGitHistory(
     timeoutMs: GIT_TIMEOUT_MS,
     signal: options.signal,
     output: { stdout: options.output, stderr: `${options.output}.stderr`, maxBytes: GIT_HISTORY_CAP },
+    statusFd: options.sandbox.isolation.mode === 'namespaces',
   });
   if (run.truncated) {
     return { problems: [{ kind: 'truncated', detail: `git history: more than ${GIT_HISTORY_CAP} bytes` }], holdsSecret: () => false };

@@ -39,6 +39,8 @@ export interface LaneEvidence {
   readonly isolation: LaneIsolation;
   readonly fixture: { readonly name: string; readonly tree_sha256: string };
   readonly mapping: ModelMapping;
+  // When the lane's process (its sandbox, when isolated) was started.
+  readonly started_at: string;
   readonly exit_code: number | null;
   readonly signal: string | null;
   readonly timed_out: boolean;

@@ -225,7 +225,7 @@ async function prepareLane(p: LaneToPrepare): Promise<{ lane: PreparedLane; chec
     cwd: dirs.repo,
     stage: join(harness.stage, 'lane'),
     writable: [dirs.root],
-    readable: [harness.sockets],
+    readable: [],
     bridges: [{ port: proxy.port, socket: socket('model') }, egressBridge, { port: gh.port, socket: socket('gh') }],
   });
   const lane: PreparedLane = {

@@ -20,7 +20,18 @@ export interface TreeRunOptions {
   readonly signal: AbortSignal;
   // stdout and stderr go to these files as they come, never more than maxBytes each.
   readonly output: { readonly stdout: string; readonly stderr: string; readonly maxBytes: number };
+  // The command is a sandbox whose first process reports the lane's exit on fd 3.
+  readonly statusFd?: boolean;
   readonly graceMs?: number;
+}
+
+function readStatus(text: string): { code: number | null; signal: NodeJS.Signals | null } | undefined {
+  try {
+    const status = JSON.parse(text) as { code?: unknown; signal?: unknown };
+    return { code: typeof status.code === 'number' ? status.code : null, signal: typeof status.signal === 'string' ? (status.signal as NodeJS.Signals) : null };
+  } catch {
+    return undefined;
+  }
 }
 
 // How long output may still drain after the tree is gone: a process outside the group that kept
@@ -71,10 +82,14 @@ export async function runProcessTree(argv: readonly string[], options: TreeRunOp
     env: options.env,
     extendEnv: false,
     reject: false,
-    stdin: 'ignore',
+    stdio: options.statusFd ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
     detached: true,
     cleanup: true,
     buffer: false,
+  });
+  let statusText = '';
+  (child.stdio[3] as Readable | undefined)?.on('data', (chunk: Buffer) => {
+    if (statusText.length < 256) statusText += chunk.toString('utf8');
   });
   let timedOut = false;
   let aborted = false;
@@ -105,7 +120,7 @@ export async function runProcessTree(argv: readonly string[], options: TreeRunOp
     capture(child.stderr, options.output.stderr, maxBytes, onCap),
   ]);
   try {
-    const [exitCode, signal] = (await once(child, 'exit').catch(() => [null, null])) as [number | null, NodeJS.Signals | null];
+    const [code, signalled] = (await once(child, 'exit').catch(() => [null, null])) as [number | null, NodeJS.Signals | null];
     signalGroup(child.pid, 'SIGKILL');
     const drained = setTimeout(() => {
       child.stdout?.destroy();
@@ -114,6 +129,8 @@ export async function runProcessTree(argv: readonly string[], options: TreeRunOp
     await outputs;
     clearTimeout(drained);
     await child;
+    const reported = options.statusFd ? readStatus(statusText) : undefined;
+    const [exitCode, signal] = reported ? [reported.code, reported.signal] : [code, signalled];
     return { exitCode, signal, timedOut, aborted, truncated, durationMs: Date.now() - started };
   } finally {
     clearTimeout(timer);

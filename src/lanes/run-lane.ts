@@ -42,12 +42,14 @@ export async function runLane(lane: PreparedLane, options: RunLaneOptions): Prom
   const out = join(options.artifactsDir, lane.name);
   await mkdir(join(out, 'adapter'), { recursive: true });
   const output = { stdout: join(lane.harness.evidence, 'stdout.log'), stderr: join(lane.harness.evidence, 'stderr.log') };
+  const startedAt = new Date().toISOString();
   const run = await runProcessTree(lane.argv, {
     cwd: lane.dirs.repo,
     env: lane.env,
     timeoutMs: options.timeoutMs,
     signal: options.signal,
     output: { ...output, maxBytes: LANE_OUTPUT_CAP },
+    statusFd: lane.sandbox.isolation.mode === 'namespaces',
   });
   // The lane's proxies keep recording through the check: an egress attempt by code the lane left
   // is evidence as much as one Case makes.
@@ -110,6 +112,7 @@ export async function runLane(lane: PreparedLane, options: RunLaneOptions): Prom
     isolation: lane.sandbox.isolation,
     fixture: { name: lane.fixture.name, tree_sha256: lane.treeSha256 },
     mapping: lane.mapping,
+    started_at: startedAt,
     exit_code: run.exitCode,
     signal: run.signal,
     timed_out: run.timedOut,

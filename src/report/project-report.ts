@@ -38,6 +38,7 @@ function laneReport(lane: LaneEvidence): LaneReport {
     isolation: lane.isolation,
     fixture: lane.fixture,
     model_mapping: lane.mapping,
+    started_at: lane.started_at,
     exit_code: lane.exit_code,
     signal: lane.signal,
     timed_out: lane.timed_out,

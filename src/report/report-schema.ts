@@ -33,6 +33,7 @@ const LaneReportSchema = z.object({
   isolation: z.object({ mode: z.enum(['namespaces', 'off']), detail: z.string() }),
   fixture: z.object({ name: z.string(), tree_sha256: z.string() }),
   model_mapping: z.object({ logical_provider: z.string(), case_provider_key: z.string(), model: z.string() }),
+  started_at: z.string(),
   exit_code: z.number().nullable(),
   signal: z.string().nullable(),
   timed_out: z.boolean(),

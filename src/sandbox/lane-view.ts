@@ -34,6 +34,8 @@ async function reals(paths: readonly string[]): Promise<string[]> {
   return (await Promise.all(paths.map(real))).filter((p): p is string => p !== undefined);
 }
 
+const DEVICES = ['null', 'zero', 'full', 'random', 'urandom', 'tty'];
+
 const MARKERS = ['package.json', '.git', 'node_modules', 'bunfig.toml'];
 
 // The smallest directory that is plausibly a whole installation: the nearest ancestor holding a
@@ -80,9 +82,11 @@ export async function laneView(args: LaneViewArgs): Promise<SandboxView> {
   const hidden = await reals(['/home', '/root', '/run', '/mnt', '/media', '/srv', ...(args.home ? [args.home] : []), args.runDir, ...(args.harnessCwd === '/' ? [] : [args.harnessCwd])]);
   const scratch = await reals([tmpdir(), '/tmp', '/var/tmp', '/dev/shm']);
   const stopAt = [...hidden, ...scratch, '/'];
-  const files = await reals(args.commandArgv.filter((word) => isAbsolute(word)));
-  const named = await reals((await Promise.all(files.map(pathsNamedInScript))).flat());
-  const needed = [...files, ...named];
+  // Each path as written and as resolved: a symlink (node_modules/.bin/bun) must stay reachable
+  // where it is named, and its target where it lives.
+  const written = args.commandArgv.filter((word) => isAbsolute(word) && existsSync(word));
+  const named = (await Promise.all(written.map(pathsNamedInScript))).flat();
+  const needed = [...written, ...named, ...(await reals([...written, ...named]))];
   const roots = await Promise.all(needed.map(async (p) => ((await isFile(p)) ? installationRoot(p, stopAt) : p)));
   const nodePrefix = dirname(dirname(await realpath(process.execPath)));
   const enclosingModules = PROJECT_ROOT.split('/node_modules/').length > 1 ? `${PROJECT_ROOT.split('/node_modules/')[0]}/node_modules` : undefined;
@@ -101,6 +105,7 @@ export async function laneView(args: LaneViewArgs): Promise<SandboxView> {
     readable,
     hidden,
     scratch,
+    devices: DEVICES.filter((d) => existsSync(`/dev/${d}`)),
     cwd: args.cwd,
   };
 }

@@ -1,18 +1,34 @@
 import { spawn } from 'node:child_process';
+import { readSync, writeSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { constants } from 'node:os';
 
 // PID 1 of a lane's namespaces. It bridges loopback ports inside the namespace to the harness's
 // Unix sockets (the lane's only way out), then runs the lane's command with every capability
 // dropped, and exits with its status: when it exits, the kernel kills whatever the lane left.
+// The status also goes to the harness on fd 3, which the lane never holds (its own fd 3 is a
+// fresh pipe), because a process killed by a signal can only be told apart there.
 
 interface InitConfig {
   readonly bridges: ReadonlyArray<{ readonly port: number; readonly socket: string }>;
   readonly setpriv: string;
   readonly argv: readonly string[];
+  readonly cwd: string;
 }
 
 const config = JSON.parse(process.argv[2] ?? '{}') as InitConfig;
+
+// Started while the sandbox's mounts are still being made: wait for the setup's `go` (end of
+// input without it means the setup failed, and the namespace is going away).
+const go = Buffer.alloc(3);
+let read = 0;
+while (read < go.length) {
+  const n = readSync(0, go, read, go.length - read, null);
+  if (n === 0) process.exit(125);
+  read += n;
+}
+if (go.toString() !== 'go\n') process.exit(125);
+process.chdir(config.cwd);
 
 function bridge(port: number, socketPath: string): Promise<Server> {
   const server = createServer((client: Socket) => {
@@ -43,13 +59,18 @@ try {
 const child = spawn(
   config.setpriv,
   ['--bounding-set=-all', '--inh-caps=-all', '--ambient-caps=-all', '--no-new-privs', '--', ...config.argv],
-  { stdio: ['ignore', 'inherit', 'inherit'] },
+  { stdio: ['ignore', 'inherit', 'inherit', 'pipe'] },
 );
 child.on('error', (error) => {
   process.stderr.write(`case-route sandbox: cannot start the lane (${error.message})\n`);
   process.exit(127);
 });
 child.on('exit', (code, signal) => {
+  try {
+    writeSync(3, JSON.stringify({ code, signal }));
+  } catch {
+    // started without a status channel
+  }
   process.exit(code ?? 128 + (signal ? constants.signals[signal] : 0));
 });
 // Signals from the harness reach the lane through its process group; this process only waits.

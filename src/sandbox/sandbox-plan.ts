@@ -13,6 +13,8 @@ export interface SandboxView {
   readonly hidden: readonly string[];
   // Covered by an empty writable tmpfs private to the sandbox: /tmp and the like.
   readonly scratch: readonly string[];
+  // The host's harmless devices that exist here (null, zero, ...), the whole of the lane's /dev.
+  readonly devices: readonly string[];
   readonly cwd: string;
 }
 
@@ -47,61 +49,75 @@ export function exposures(view: SandboxView): Array<{ path: string; writable: bo
   ];
 }
 
-const DEVICES = ['null', 'zero', 'full', 'random', 'urandom', 'tty'];
+// Paths in an fstab are separated by white space: these characters are written as octal escapes.
+const fstabPath = (path: string): string => path.replace(/[\\ \t\n]/g, (c) => `\\${c.charCodeAt(0).toString(8).padStart(3, '0')}`);
 
-// The shell script run as root of a fresh user+mount+pid+net namespace (unshare). It binds the
-// host's tree read-only under the new root, replaces /proc, /sys and /dev with the namespace's
-// own (a /dev of a few harmless devices: no disk a root-run harness could write to), covers what
-// the lane must not see, binds back what it needs, brings up loopback and pivots into it, then
-// execs `then`. The host's root is detached, so nothing outside the view is reachable by path.
-// Each mount is a process of util-linux's mount: their number is most of the sandbox's cost.
-export function sandboxScript(view: SandboxView, tools: SandboxTools, then: readonly string[]): string {
+// Every mount of the sandbox in order, as one fstab for a single `mount --all` (one process, where
+// a mount per process cost most of the sandbox's start-up): the host's tree bound under the new
+// root; /proc, /sys and /dev the namespace's own (a /dev of a few harmless devices, bound over
+// empty files of `devTemplate`: no disk a root-run harness could write to); empty tmpfs over what
+// the lane must not see and fresh ones over temp directories; what it needs bound back read-only,
+// its workspace read-write; then the root and the covers made read-only.
+export function sandboxFstab(view: SandboxView, devTemplate: string): string {
   const R = view.root;
-  const at = (path: string) => quote(`${R}${path}`);
-  const lines: string[] = [
-    'set -eu',
-    `mount=${quote(tools.mount)}`,
-    `"$mount" -n --rbind / ${quote(R)}`,
-    `"$mount" -n -t proc proc ${at('/proc')}`,
-    `"$mount" -n -t sysfs -o ro sysfs ${at('/sys')}`,
-    `"$mount" -n -t tmpfs -o mode=0755,size=1m case-route-dev ${at('/dev')}`,
-    `mkdir ${at('/dev/shm')} ${at('/dev/pts')}`,
-    `ln -s /proc/self/fd ${at('/dev/fd')}; ln -s /proc/self/fd/0 ${at('/dev/stdin')}; ln -s /proc/self/fd/1 ${at('/dev/stdout')}; ln -s /proc/self/fd/2 ${at('/dev/stderr')}`,
-    `for d in ${DEVICES.join(' ')}; do [ -e "/dev/$d" ] || continue; : > ${quote(R)}/dev/"$d"; "$mount" -n --bind /dev/"$d" ${quote(R)}/dev/"$d"; done`,
-  ];
-  // An empty directory needs no cover: there is nothing in it to hide.
-  for (const path of outermost(view.hidden)) {
-    lines.push(`if [ -d ${at(path)} ] && [ -n "$(ls -A ${at(path)})" ]; then "$mount" -n -t tmpfs -o mode=0755,size=1m case-route-hidden ${at(path)}; fi`);
-  }
-  for (const path of outermost([...view.scratch, '/dev/shm'])) {
-    lines.push(`if [ -d ${at(path)} ]; then "$mount" -n -t tmpfs -o mode=1777,size=512m case-route-scratch ${at(path)}; fi`);
-  }
+  const at = (path: string) => fstabPath(`${R}${path}`);
   const exposed = exposures(view);
-  for (const { path } of exposed) {
-    lines.push(`if [ -d ${quote(path)} ]; then mkdir -p ${at(path)}; else mkdir -p "$(dirname ${at(path)})"; [ -e ${at(path)} ] || : > ${at(path)}; fi`);
-    lines.push(`"$mount" -n --bind ${quote(path)} ${at(path)}`);
-  }
-  // Every other mount of the new root becomes read-only. Mounts under a covering tmpfs cannot be
-  // reached and need nothing; a remount that fails elsewhere fails the sandbox: fail closed.
+  const scratch = outermost([...view.scratch, '/dev/shm']);
+  // A cover exactly where something is bound back, or under a scratch tmpfs, would hide nothing.
+  const hidden = outermost(view.hidden).filter((p) => !exposed.some((e) => e.path === p) && !scratch.some((t) => isUnder(p, t)));
+  // What lies inside something bound back (a run directory inside the checkout) is covered again
+  // after the binds.
+  const hiddenInside = outermost(view.hidden.filter((p) => exposed.some((e) => e.path !== p && isUnder(p, e.path))));
+  // A cover with something mounted inside it stays writable until its mount points are made.
+  const coversExposure = (path: string) => [...exposed.map((e) => e.path), ...scratch].some((inner) => inner !== path && isUnder(inner, path));
+  const lines = [
+    `/ ${fstabPath(R)} none rbind 0 0`,
+    `proc ${at('/proc')} proc nosuid,nodev,noexec 0 0`,
+    `sysfs ${at('/sys')} sysfs ro,nosuid,nodev,noexec 0 0`,
+    `${fstabPath(devTemplate)} ${at('/dev')} none bind 0 0`,
+    ...view.devices.map((d) => `/dev/${d} ${at(`/dev/${d}`)} none bind 0 0`),
+    ...hidden.map((p) => `case-route-hidden ${at(p)} tmpfs ${coversExposure(p) ? '' : 'ro,'}mode=0755,size=1m 0 0`),
+    ...scratch.map((p) => `case-route-scratch ${at(p)} tmpfs mode=1777,size=512m,X-mount.mkdir 0 0`),
+    ...exposed.map((e) => `${fstabPath(e.path)} ${at(e.path)} none bind,${e.writable ? '' : 'ro,'}X-mount.mkdir 0 0`),
+    ...hiddenInside.map((p) => `case-route-hidden ${at(p)} tmpfs ro,mode=0755,size=1m 0 0`),
+    `none ${fstabPath(R)} none remount,bind,ro 0 0`,
+    `none ${at('/dev')} none remount,bind,ro 0 0`,
+    ...hidden.filter(coversExposure).map((p) => `none ${at(p)} none remount,bind,ro 0 0`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+// The shell script run as root of a fresh user+mount+pid+net namespace (unshare): it mounts the
+// fstab, makes read-only any other mount of the host's that is still writable in the new root
+// (fail closed if one cannot be), brings up loopback and pivots into the new root. `then` (the
+// lane's first process) starts at once beside it, so that its own start-up overlaps the mounts,
+// and goes on only when the setup says `go` on its stdin; pivot_root moves it into the new root
+// with everything else of the namespace. The host's root is detached, so nothing outside the
+// view is reachable by path.
+export function sandboxScript(view: SandboxView, tools: SandboxTools, fstab: string, then: readonly string[]): string {
+  const R = view.root;
   const alts = (paths: readonly string[]) => paths.map(quote).join('|') || "''";
+  const exposed = exposures(view);
   const keep = [...exposed.filter((e) => e.writable).map((e) => `${R}${e.path}`), ...outermost([...view.scratch, '/dev/shm']).map((p) => `${R}${p}`)];
-  const exposedReadOnly = exposed.filter((e) => !e.writable).map((e) => `${R}${e.path}`);
   const covered = [...outermost([...view.hidden, ...view.scratch]), '/proc', '/sys', '/dev'].map((p) => `${quote(`${R}${p}`)}/*`);
-  lines.push(
+  const lines = [
+    '{',
+    'set -eu',
+    `${quote(tools.mount)} -n --all --fstab ${quote(fstab)}`,
     `mps=$(awk -v r=${quote(R)} '($5 == r || index($5, r "/") == 1) && $6 !~ /^ro(,|$)/ { print $5 }' /proc/self/mountinfo)`,
     `old_ifs=$IFS; IFS='`,
     `'`,
     `for mp in $mps; do`,
-    `  case "$mp" in ${alts(keep)}) continue;; ${alts(exposedReadOnly)}) ;; ${covered.join('|')}) continue;; esac`,
-    `  "$mount" -n -o remount,bind,ro "$mp" || { echo "case-route sandbox: cannot make $mp read-only" >&2; exit 1; }`,
+    `  case "$mp" in ${alts(keep)}|${covered.join('|')}) continue;; esac`,
+    `  ${quote(tools.mount)} -n -o remount,bind,ro "$mp" || { echo "case-route sandbox: cannot make $mp read-only" >&2; exit 1; }`,
     `done`,
     `IFS=$old_ifs`,
     `${quote(tools.ip)} link set lo up`,
     `cd ${quote(R)}`,
     `${quote(tools.pivotRoot)} . .`,
     `${quote(tools.umount)} -n -l .`,
-    `cd ${quote(view.cwd)}`,
-    `exec ${then.map(quote).join(' ')}`,
-  );
+    `echo go`,
+    `} | ${then.map(quote).join(' ')}`,
+  ];
   return `${lines.join('\n')}\n`;
 }

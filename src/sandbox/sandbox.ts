@@ -1,7 +1,9 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { IsolationTools, LaneIsolation } from './isolation.js';
 import { laneView } from './lane-view.js';
 import { sandboxedArgv, type Bridge } from './sandbox-command.js';
+import { sandboxFstab, type SandboxView } from './sandbox-plan.js';
 
 export type { Bridge } from './sandbox-command.js';
 
@@ -18,7 +20,8 @@ export interface SandboxContext {
 export interface SandboxSpec {
   readonly argv: readonly string[];
   readonly cwd: string;
-  // An empty directory of the harness's, outside anything the sandbox sees, for its new root.
+  // A directory of the harness's, outside anything the sandbox sees: the new root's mount point,
+  // the template of its /dev and its fstab are made there.
   readonly stage: string;
   readonly writable: readonly string[];
   readonly readable: readonly string[];
@@ -41,11 +44,13 @@ export function createSandbox(tools: IsolationTools | undefined, context: Sandbo
   return {
     isolation: { mode: 'namespaces', detail: 'own user, mount, PID and network namespaces; loopback only; only its workspace writable' },
     async wrap(spec) {
-      await mkdir(spec.stage, { recursive: true });
+      const root = join(spec.stage, 'root');
+      await mkdir(root, { recursive: true });
       const view = await laneView({
-        root: spec.stage,
+        root,
         writable: spec.writable,
-        readable: spec.readable,
+        // A bridge needs its socket in sight.
+        readable: [...spec.readable, ...spec.bridges.map((b) => dirname(b.socket))],
         cwd: spec.cwd,
         harnessCwd: context.harnessCwd,
         runDir: context.runDir,
@@ -54,7 +59,20 @@ export function createSandbox(tools: IsolationTools | undefined, context: Sandbo
         path: context.path,
         extraReadable: context.extraReadable,
       });
-      return sandboxedArgv(tools, view, spec.bridges, spec.argv);
+      const dev = await makeDevTemplate(join(spec.stage, 'dev'), view);
+      const fstab = join(spec.stage, 'fstab');
+      await writeFile(fstab, sandboxFstab(view, dev));
+      return sandboxedArgv(tools, view, fstab, spec.bridges, spec.argv);
     },
   };
+}
+
+// What the lane's /dev holds before the devices are bound over its empty files.
+async function makeDevTemplate(dir: string, view: SandboxView): Promise<string> {
+  await mkdir(join(dir, 'shm'), { recursive: true });
+  await mkdir(join(dir, 'pts'), { recursive: true });
+  await Promise.all(view.devices.map((d) => writeFile(join(dir, d), '')));
+  const links: Array<[string, string]> = [['fd', '/proc/self/fd'], ['stdin', '/proc/self/fd/0'], ['stdout', '/proc/self/fd/1'], ['stderr', '/proc/self/fd/2']];
+  await Promise.all(links.map(([name, target]) => symlink(target, join(dir, name))));
+  return dir;
 }

@@ -1,9 +1,9 @@
-// Case that behaves, then leaves code in the checkout that reaches for a hosted provider when the
+// Case that behaves, then leaves code under test that reaches for a hosted provider when the
 // harness's acceptance check runs it: the attempt comes after the lane's own process is gone.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { runFakeCase } from './lib.mjs';
 
-const check = 'test/check.mjs';
+const code = 'src/sum.mjs';
 const reach = `import { request } from 'node:http';
 const proxy = new URL(process.env.HTTPS_PROXY);
 await new Promise((resolve) => {
@@ -14,5 +14,5 @@ await new Promise((resolve) => {
 });
 `;
 // Written as the process exits, after the fake Case's own runs of the check.
-process.on('exit', () => writeFileSync(check, reach + readFileSync(check, 'utf8')));
+process.on('exit', () => writeFileSync(code, reach + readFileSync(code, 'utf8')));
 await runFakeCase();

@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll } from 'vitest';
 import { startScriptedProvider, type ScriptedProvider } from '../../src/provider/scripted-provider.js';
 import { ModelScriptSchema } from '../../src/provider/model-script.js';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Report } from '../../src/report/report-schema.js';
 
 export const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -116,4 +116,34 @@ export function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+// The host's processes whose command line carries `marker`: what a lane left behind, seen from
+// outside its PID namespace.
+export function processesCarrying(marker: string): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker) && isAlive(Number(pid));
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+// A file a stand-in left beside its lane's workspace, in a run kept with --keep-workspace.
+export async function keptLaneFile(tmp: string, lane: string, name: string): Promise<string> {
+  const [workspace] = (await readdir(tmp)).filter((entry) => entry.startsWith('case-route-'));
+  if (!workspace) throw new Error('no kept workspace');
+  return readFileSync(join(tmp, workspace, 'lanes', lane, name), 'utf8');
+}
+
+export async function waitFor(condition: () => boolean, ms = 10_000): Promise<boolean> {
+  for (let waited = 0; waited < ms; waited += 50) {
+    if (condition()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return condition();
 }

@@ -44,6 +44,7 @@ const ok = { ok: true, detail: 'ok' };
 const setupOk: LaneSetupFacts = {
   fixture: { ...ok, name: 'sum-bug', tree_sha256: 'f'.repeat(64) },
   caseCommand: ok,
+  isolation: ok,
   adapter: ok,
   admissionSha256: 'a'.repeat(64),
 };
@@ -93,6 +94,7 @@ export const STEP_OUTCOMES: Record<string, { actor: string; outputs: unknown[] }
     outputs: [
       { ...setupOk, fixture: { ...bad, name: 'sum-bug', tree_sha256: null } },
       { ...setupOk, caseCommand: bad },
+      { ...setupOk, isolation: bad },
       { ...setupOk, adapter: bad },
       { ...setupOk, admissionSha256: 'b'.repeat(64) },
       setupOk,
