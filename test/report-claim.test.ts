@@ -27,12 +27,6 @@ function reasons(report: Report): string[] {
   return report.claim.not_evidence_because.map((r) => r.reason);
 }
 
-// Whether the primary lane ran isolated is the lane's own record; a lane that was not is never
-// real evidence.
-function primaryIsolated(report: Report): boolean {
-  return report.lanes.find((l) => l.role === 'primary')?.isolation.mode === 'namespaces';
-}
-
 async function html(runDir: string): Promise<string> {
   return readFile(join(runDir, 'report.html'), 'utf8');
 }
@@ -52,7 +46,7 @@ describe('the claim: what a run is evidence of', () => {
         case_command: null,
         statement,
       });
-      expect(reasons(run.report)).toEqual(['fake_lane', 'replay', ...(primaryIsolated(run.report) ? [] : ['no_isolation'])]);
+      expect(reasons(run.report)).toEqual(['fake_lane', 'replay']);
       expect(Object.keys(run.report).slice(0, 4)).toEqual(['schema_version', 'run_id', 'status', 'claim']);
       expect(summary(run.stderr)[0]).toBe(`case-route: pass: ${statement}`);
       expect(await html(run.runDir)).toContain(`<p id="claim" class="claim route_validation">${escapeHtml(statement)}</p>`);
@@ -66,14 +60,13 @@ describe('the claim: what a run is evidence of', () => {
     withSandbox(provider.url, async (sandbox) => {
       const run = await runInSandbox(sandbox, { CTO_HARNESS_CASE_COMMAND: caseCommand('well-behaved-case.mjs') }, ['--lane', 'real']);
       expect(run.exitCode).toBe(0);
-      const how = primaryIsolated(run.report) ? 'against a scripted model' : 'against a scripted model, without isolation';
-      expect(run.report.claim.statement).toBe(`route validated on the real lane ${how} — ${STAYS}`);
+      expect(run.report.claim.statement).toBe(`route validated on the real lane against a scripted model — ${STAYS}`);
       expect(run.report.claim.stage2_evidence).toBe('route_validation');
-      expect(reasons(run.report)).toContain('replay');
+      expect(reasons(run.report)).toEqual(['replay']);
       expect(summary(run.stderr)[0]).toBe(`case-route: pass: ${run.report.claim.statement}`);
     }));
 
-  it('a real-lane pass against a model server names the Case command it ran, and is real only when isolated', async () => {
+  it('a real-lane pass against a model server is the real pass CTO-WORK-020 waits for, naming the Case command it ran; not without isolation', async () => {
     // A model server that is not the project's scripted provider: it forwards to it, and lists
     // the model as any OpenAI-compatible server would.
     const server = await startFakeServer({
@@ -86,32 +79,35 @@ describe('the claim: what a run is evidence of', () => {
         });
       },
     });
+    const env = { CTO_HARNESS_CASE_COMMAND: caseCommand('well-behaved-case.mjs') };
     try {
       await withSandbox(server.url, async (sandbox) => {
-        const run = await runInSandbox(sandbox, { CTO_HARNESS_CASE_COMMAND: caseCommand('well-behaved-case.mjs') }, ['--lane', 'real']);
+        const run = await runInSandbox(sandbox, env, ['--lane', 'real']);
         expect(run.exitCode).toBe(0);
-        const { claim } = run.report;
-        expect(claim.case_command).toEqual([
-          { name: 'node', sha256: await sha256(process.execPath) },
-          { name: 'well-behaved-case.mjs', sha256: await sha256(standIn('well-behaved-case.mjs')) },
-        ]);
-        expect(run.report.lanes.find((l) => l.lane === 'real')?.case_command).toEqual(claim.case_command);
-        const real = `real Stage 2 pass evidence for CTO-WORK-020: Case command node + well-behaved-case.mjs passed on the real lane, isolated, beside a passing fake baseline; this run admits nothing and changes no status`;
-        if (primaryIsolated(run.report)) {
-          expect(claim).toMatchObject({ stage2_evidence: 'real', work_item: { real_pass_evidence: true }, not_evidence_because: [], statement: real });
-        } else {
-          expect(claim).toMatchObject({ stage2_evidence: 'route_validation', work_item: { work_id: 'CTO-WORK-020', real_pass_evidence: false } });
-          expect(claim.not_evidence_because).toEqual([{ reason: 'no_isolation', detail: 'real lane: not isolated' }]);
-          expect(claim.statement).toBe(`route validated on the real lane without isolation — ${STAYS}`);
-        }
-        // The same evidence from an isolated lane is the real pass CTO-WORK-020 waits for; with its
-        // baseline failing, it is not.
-        const isolated = { mode: 'namespaces' as const, detail: 'user, mount, PID and network namespaces' };
-        const sealed: Report = { ...run.report, lanes: run.report.lanes.map((lane) => ({ ...lane, isolation: isolated })) };
-        expect(claimOf(sealed)).toMatchObject({ stage2_evidence: 'real', work_item: { work_id: 'CTO-WORK-020', real_pass_evidence: true }, statement: real });
-        const noBaseline = { ...sealed, baseline_comparison: { baseline_passed: false, differences: [] } };
-        expect(claimOf(noBaseline).not_evidence_because.map((r) => r.reason)).toEqual(['no_baseline_pass']);
+        const statement = 'real Stage 2 pass evidence for CTO-WORK-020: Case command node + well-behaved-case.mjs passed on the real lane, isolated, beside a passing fake baseline; this run admits nothing and changes no status';
+        expect(run.report.claim).toEqual({
+          stage2_evidence: 'real',
+          work_item: { work_id: 'CTO-WORK-020', real_pass_evidence: true },
+          not_evidence_because: [],
+          case_command: [
+            { name: 'node', sha256: await sha256(process.execPath) },
+            { name: 'well-behaved-case.mjs', sha256: await sha256(standIn('well-behaved-case.mjs')) },
+          ],
+          statement,
+        });
+        expect(run.report.lanes.find((l) => l.lane === 'real')?.case_command).toEqual(run.report.claim.case_command);
+        expect(summary(run.stderr)[0]).toBe(`case-route: pass: ${statement}`);
         expect(await html(run.runDir)).toContain('well-behaved-case.mjs</code> <code class="digest">sha256:');
+        // The same evidence with the baseline failing is not that pass.
+        const noBaseline = { ...run.report, baseline_comparison: { baseline_passed: false, differences: [] } };
+        expect(claimOf(noBaseline).not_evidence_because.map((r) => r.reason)).toEqual(['no_baseline_pass']);
+      });
+      await withSandbox(server.url, async (sandbox) => {
+        const run = await runInSandbox(sandbox, env, ['--lane', 'real', '--isolation', 'off']);
+        expect(run.exitCode).toBe(0);
+        expect(run.report.claim).toMatchObject({ stage2_evidence: 'route_validation', work_item: { work_id: 'CTO-WORK-020', real_pass_evidence: false } });
+        expect(run.report.claim.not_evidence_because).toEqual([{ reason: 'no_isolation', detail: expect.stringMatching(/^real lane: /) }]);
+        expect(run.report.claim.statement).toBe(`route validated on the real lane without isolation — ${STAYS}`);
       });
     } finally {
       await server.close();
