@@ -6,7 +6,7 @@ import {
   noExternalFallbackConfigured,
 } from '../src/gates/admission-gates.js';
 import { configIsComplete, localAdapterIsConfigured, localAdapterIsLoopback } from '../src/gates/config-gates.js';
-import { decisionRequiresLocalProvider, decisionSelectsLocalCaseCompatibleClass } from '../src/gates/decision-gates.js';
+import { decisionRecordIsValid, decisionRequiresLocalProvider, decisionSelectsLocalCaseCompatibleClass } from '../src/gates/decision-gates.js';
 import { block, PASS, type GateResult } from '../src/gates/gate-result.js';
 import {
   adapterPinsAdmittedModel,
@@ -66,15 +66,12 @@ type StepOutput =
 
 // Each gate of ROUTE.md reads the context built so far and the output of the step that just ran.
 const gates = {
-  decisionRecordIsValid: (_: RouteContext, out: StepOutput): GateResult => {
-    const loaded = out as Loaded<Decision>;
-    return loaded.ok ? PASS : block('decision_invalid', loaded.detail);
-  },
+  decisionRecordIsValid: (_: RouteContext, out: StepOutput) => decisionRecordIsValid(out as Loaded<Decision>),
   decisionRequiresLocalProvider: (_: RouteContext, out: StepOutput) =>
     decisionRequiresLocalProvider(loadedValue(out as Loaded<Decision>)),
   decisionSelectsLocalCaseCompatibleClass: (_: RouteContext, out: StepOutput) =>
     decisionSelectsLocalCaseCompatibleClass(loadedValue(out as Loaded<Decision>)),
-  configIsComplete: (_: RouteContext, out: StepOutput) => configIsComplete(out as RouteConfig),
+  configIsComplete: (ctx: RouteContext, out: StepOutput) => configIsComplete(out as RouteConfig, ctx.lane),
   localAdapterIsConfigured: (_: RouteContext, out: StepOutput) => localAdapterIsConfigured(out as RouteConfig),
   localAdapterIsLoopback: (_: RouteContext, out: StepOutput) => localAdapterIsLoopback(out as RouteConfig),
   admissionRecordIsValid: (_: RouteContext, out: StepOutput): GateResult => {

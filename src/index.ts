@@ -1,14 +1,13 @@
 // The public API: what a harness script imports from 'case-local-route'.
 import type { InspectionEvent } from 'xstate';
-import type { GateName } from '../machines/route.machine.js';
-import type { BlockReason } from './gates/reasons.js';
 import type { Report } from './report/report-schema.js';
-import { RouteOptionsSchema, type RouteOptions } from './run/route-options.js';
+import { checkRouteOptions, type RouteOptions } from './run/route-options.js';
 import { createRouteActor as createRouteActorUnchecked, type RouteRun } from './run/run-route.js';
 
 export { routeMachine, ROUTE_STEPS, GATE_NAMES, type GateName, type RouteContext } from '../machines/route.machine.js';
 export { BLOCK_REASONS, FAIL_REASONS, type BlockReason, type FailReason } from './gates/reasons.js';
 export { DecisionSchema, type Decision } from './inputs/decision.js';
+export type { Environment } from './inputs/env-config.js';
 export { AdmissionSchema, ADMISSION_STATUSES, type Admission } from './inputs/admission.js';
 export { ReportSchema, REPORT_SCHEMA_VERSION, type Report, type LaneReport } from './report/report-schema.js';
 export { jsonSchemaFor, SCHEMA_NAMES, type SchemaName } from './report/json-schemas.js';
@@ -17,12 +16,8 @@ export { runPathOf, type RunPath } from './graph/run-path.js';
 export { toMermaid, toGraphJson } from './graph/render-graph.js';
 export { verifyEvidence, type EvidenceVerdict } from './report/verify-evidence.js';
 export { RouteSetupError, type RouteRun, type RouteResult } from './run/run-route.js';
-export { RouteOptionsSchema, DEFAULT_FIXTURE, DEFAULT_OUT_DIR, DEFAULT_TIMEOUT_MS, type RouteOptions } from './run/route-options.js';
-
-// Options that fail their schema: the message names the first bad field.
-export class RouteOptionsError extends Error {
-  override readonly name = 'RouteOptionsError';
-}
+export { RouteOptionsSchema, RouteOptionsError, DEFAULT_FIXTURE, DEFAULT_OUT_DIR, DEFAULT_TIMEOUT_MS, type RouteOptions } from './run/route-options.js';
+export { validateRoute, type RouteValidation, type ValidateRouteOptions } from './run/validate-route.js';
 
 // The run ended without a report on disk (the report could not be written). The final state
 // says where it stopped.
@@ -35,20 +30,11 @@ export class RouteReportError extends Error {
 
 export type RunRouteOptions = Omit<RouteOptions, 'mode'>;
 
-function checked<T extends RouteOptions>(options: T): T {
-  const parsed = RouteOptionsSchema.safeParse(options);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new RouteOptionsError(`option ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
-  }
-  return options;
-}
-
 // The route actor with every step's I/O provided, not yet started: subscribe to it, or pass an
 // inspection observer (for example @statelyai/inspect's `inspector.inspect.next`), then call
 // `actor.start()` and await `done`.
 export function createRouteActor(options: RouteOptions, inspect?: (event: InspectionEvent) => void): Promise<RouteRun> {
-  return createRouteActorUnchecked(checked(options), inspect);
+  return createRouteActorUnchecked(checkRouteOptions(options), inspect);
 }
 
 // Runs the whole route and resolves with the report it wrote, whatever its status: a blocked,
@@ -56,37 +42,9 @@ export function createRouteActor(options: RouteOptions, inspect?: (event: Inspec
 // (RouteOptionsError), the run directory cannot be made (RouteSetupError) or no report could be
 // written (RouteReportError).
 export async function runRoute(options: RunRouteOptions = {}): Promise<Report> {
-  const run = await createRouteActor(checked({ ...options, mode: 'run' }));
+  const run = await createRouteActor({ ...options, mode: 'run' });
   run.actor.start();
   const result = await run.done;
   if (!result.report) throw new RouteReportError(result.finalState);
   return result.report;
-}
-
-export interface RouteValidation {
-  readonly status: 'ready' | 'blocked' | 'aborted';
-  readonly blocked: { readonly gate: GateName | 'stepFailed'; readonly reason: BlockReason; readonly detail: string } | null;
-  readonly states_visited: readonly string[];
-}
-
-// Every pre-start gate, as `case-route validate` runs them: Case is never started and no report
-// is written. Meant as a CI pre-check before a real run.
-export async function validateRoute(options: Omit<RunRouteOptions, 'outDir' | 'timeoutMs' | 'keepWorkspace'> = {}): Promise<RouteValidation> {
-  const states: string[] = [];
-  const onState = options.onState;
-  const run = await createRouteActor(
-    checked({
-      ...options,
-      mode: 'validate',
-      onState: (visit) => {
-        states.push(visit.state);
-        onState?.(visit);
-      },
-    }),
-  );
-  run.actor.start();
-  const result = await run.done;
-  const blocked = result.context.blocked ?? null;
-  const status = blocked ? 'blocked' : result.finalState === 'validated' ? 'ready' : 'aborted';
-  return { status, blocked, states_visited: states };
 }

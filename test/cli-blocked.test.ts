@@ -3,7 +3,7 @@ import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScriptedProvider } from '../src/provider/scripted-provider.js';
-import { EXAMPLES, listTree, makeSandbox, parseReport, runCli, startProvider, type Sandbox } from './support/cli.js';
+import { EXAMPLES, listTree, makeSandbox, parseReport, ROOT, runCli, startProvider, type Sandbox } from './support/cli.js';
 
 const decision = JSON.parse(readFileSync(join(EXAMPLES, 'decision.json'), 'utf8'));
 const admission = JSON.parse(readFileSync(join(EXAMPLES, 'admission.json'), 'utf8'));
@@ -37,8 +37,24 @@ const CASES: Case[] = [
   {
     name: 'a decision record that fails its schema',
     reason: 'decision_invalid',
-    detail: /decision\.json: field "decision_status"/,
+    detail: /^decision\.json: missing field "decision_status"$/,
     env: async (s) => ({ CTO_HARNESS_CASE_DECISION_FILE: await writeJson(s, 'decision.json', { ...decision, decision_status: undefined }) }),
+  },
+  {
+    name: 'a decision record with several problems, all named at once',
+    reason: 'decision_invalid',
+    detail: /^decision\.json: missing fields "provider", "decided_at"; field "work_id": .*expected string, received number; field "model": .*>=1 characters$/,
+    env: async (s) => ({ CTO_HARNESS_CASE_DECISION_FILE: await writeJson(s, 'decision.json', { ...decision, work_id: 20, model: '', provider: undefined, decided_at: undefined }) }),
+  },
+  {
+    name: 'an admission file that is not JSON, with where',
+    reason: 'admission_invalid',
+    detail: /^admission\.json: not valid JSON at line 3, column 3: comma expected$/,
+    env: async (s) => {
+      const file = join(s.dir, 'admission.json');
+      await writeFile(file, '{\n  "work_id": "CTO-WORK-020"\n  "provider": "qwen-local"\n}\n');
+      return { CTO_HARNESS_CASE_MODEL_ADMISSION_FILE: file };
+    },
   },
   {
     name: 'a decision status other than local_provider_required',
@@ -50,18 +66,25 @@ const CASES: Case[] = [
     reason: 'provider_class_mismatch',
     env: async (s) => ({ CTO_HARNESS_CASE_DECISION_FILE: await writeJson(s, 'decision.json', { ...decision, provider_class: 'hosted_api' }) }),
   },
-  ...['CTO_HARNESS_CASE_MODEL_ADMISSION_FILE', 'CTO_HARNESS_CASE_MODEL_PROVIDER', 'CTO_HARNESS_CASE_MODEL'].map((name) => ({
+  // A missing variable is config_missing whichever it is.
+  ...['CTO_HARNESS_CASE_DECISION_FILE', 'CTO_HARNESS_CASE_MODEL_ADMISSION_FILE', 'CTO_HARNESS_CASE_MODEL_PROVIDER', 'CTO_HARNESS_CASE_MODEL', 'CTO_HARNESS_CASE_LOCAL_BASE_URL'].map((name) => ({
     name: `${name} missing`,
     reason: 'config_missing',
-    detail: new RegExp(name),
+    detail: new RegExp(`^${name} missing or empty$`),
     env: async () => ({ [name]: undefined }),
   })),
   {
-    name: 'CTO_HARNESS_CASE_LOCAL_BASE_URL missing',
+    name: 'a base URL that is not http(s)',
     reason: 'local_adapter_config_missing',
-    detail: /CTO_HARNESS_CASE_LOCAL_BASE_URL/,
-    env: async () => ({ CTO_HARNESS_CASE_LOCAL_BASE_URL: undefined }),
+    detail: /^CTO_HARNESS_CASE_LOCAL_BASE_URL must be http or https, not ftp:$/,
+    env: async () => ({ CTO_HARNESS_CASE_LOCAL_BASE_URL: 'ftp://127.0.0.1:8080/v1' }),
   },
+  ...['http://admin:hunter2@127.0.0.1:8080/v1', 'admin:hunter2@127.0.0.1:8080'].map((url) => ({
+    name: `a base URL carrying credentials (${url.split('@')[0]}@...)`,
+    reason: 'local_adapter_config_missing',
+    detail: /^CTO_HARNESS_CASE_LOCAL_BASE_URL must not carry credentials \(user:password@\): give the key in CTO_HARNESS_CASE_LOCAL_API_KEY$/,
+    env: async () => ({ CTO_HARNESS_CASE_LOCAL_BASE_URL: url }),
+  })),
   {
     name: 'a base URL that is not loopback',
     reason: 'local_adapter_not_loopback',
@@ -128,12 +151,12 @@ describe('case-route run blocks before Case starts', () => {
     }
   });
 
-  it('says which variable is missing without a stack trace', async () => {
+  it('names every missing variable at once, without a stack trace', async () => {
     const sandbox = await makeSandbox(provider.url);
     try {
-      const result = await runCli(['run', '--out', sandbox.out], sandbox.env({ CTO_HARNESS_CASE_MODEL: '' }));
+      const result = await runCli(['run', '--lane', 'real', '--out', sandbox.out], sandbox.env({ CTO_HARNESS_CASE_MODEL: '', CTO_HARNESS_CASE_LOCAL_BASE_URL: undefined }));
       expect(result.exitCode).toBe(2);
-      expect(result.stderr).toContain('config_missing: CTO_HARNESS_CASE_MODEL missing or empty');
+      expect(result.stderr).toContain('config_missing: CTO_HARNESS_CASE_MODEL, CTO_HARNESS_CASE_LOCAL_BASE_URL, CTO_HARNESS_CASE_COMMAND missing or empty');
       expect(result.stderr).not.toMatch(/\n\s+at /);
     } finally {
       await sandbox.cleanup();
@@ -147,22 +170,47 @@ describe('case-route validate', () => {
     try {
       const result = await runCli(['validate', '--json'], sandbox.env());
       expect(result.exitCode).toBe(0);
-      expect(JSON.parse(result.stdout)).toMatchObject({ status: 'ready', blocked_reason: null });
+      expect(JSON.parse(result.stdout)).toEqual({
+        status: 'ready',
+        blocked: null,
+        states_visited: ['loading_decision', 'decision_loaded', 'config_checked', 'admission_matched', 'provider_verified', 'validated'],
+      });
       expect(await listTree(sandbox.tmp)).toEqual([]);
     } finally {
       await sandbox.cleanup();
     }
   });
 
-  it('blocks with the reason code and exit 2', async () => {
+  it('blocks with the gate, the reason code and exit 2', async () => {
     const sandbox = await makeSandbox(provider.url);
     try {
       const result = await runCli(['validate', '--json'], sandbox.env({ CTO_HARNESS_CASE_MODEL: 'claude-sonnet-4-6' }));
       expect(result.exitCode).toBe(2);
-      expect(JSON.parse(result.stdout)).toMatchObject({ status: 'blocked', blocked_reason: 'admission_mismatch' });
+      expect(JSON.parse(result.stdout)).toEqual({
+        status: 'blocked',
+        blocked: { gate: 'admissionMatchesEnv', reason: 'admission_mismatch', detail: expect.stringContaining('claude-sonnet-4-6') },
+        states_visited: ['loading_decision', 'decision_loaded', 'config_checked', 'blocked'],
+      });
+    } finally {
+      await sandbox.cleanup();
+    }
+  });
+
+  it('checks every path in the Case command: a script that does not exist blocks, a relative one is found from the current directory', async () => {
+    const sandbox = await makeSandbox(provider.url);
+    try {
+      const missing = await runCli(['validate', '--lane', 'real', '--json'], sandbox.env({ CTO_HARNESS_CASE_COMMAND: `${process.execPath} ${join(sandbox.dir, 'case', 'src', 'index.ts')}` }));
+      expect(missing.exitCode).toBe(2);
+      expect(JSON.parse(missing.stdout).blocked).toEqual({
+        gate: 'caseCommandIsExecutable',
+        reason: 'case_command_missing',
+        detail: 'CTO_HARNESS_CASE_COMMAND: "index.ts" does not exist or cannot be read',
+      });
+      const relative = await runCli(['validate', '--lane', 'real', '--json'], sandbox.env({ CTO_HARNESS_CASE_COMMAND: `${process.execPath} test/cases/well-behaved-case.mjs --verbose` }), ROOT);
+      expect(relative.exitCode).toBe(0);
+      expect(JSON.parse(relative.stdout).status).toBe('ready');
     } finally {
       await sandbox.cleanup();
     }
   });
 });
-

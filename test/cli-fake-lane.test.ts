@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ScriptedProvider } from '../src/provider/scripted-provider.js';
-import { EXAMPLES, listTree, makeSandbox, MODEL, parseReport, runCli, useProvider } from './support/cli.js';
+import { EXAMPLES, listTree, makeSandbox, MODEL, parseReport, ROOT, runCli, useProvider } from './support/cli.js';
 
 const provider = useProvider();
 
@@ -34,10 +34,10 @@ describe('case-route run on the fake lane', () => {
       expect(lane?.spawn_lines.map((s) => `${s.provider}/${s.model}`)).toEqual(Array(4).fill(`openai/${MODEL}`));
       expect(lane).toMatchObject({ pipeline_outcome: 'completed', exit_code: 0, pull_requests: 1, acceptance: { passed: true } });
       expect(report.no_fallback.verdict).toBe(true);
-      // The temp workspace is gone, and the report on disk is the one printed.
+      // The temp workspace is gone, and the report on disk is the one printed, which also says where it is.
       expect(await listTree(sandbox.tmp)).toEqual([]);
-      const file = (await listTree(sandbox.out)).find((f) => f.endsWith('report.json'))!;
-      expect(JSON.parse(await readFile(join(sandbox.out, file), 'utf8'))).toEqual(report);
+      const { report_file: reportFile, ...printed } = JSON.parse(result.stdout) as { report_file: string };
+      expect(JSON.parse(await readFile(join(ROOT, reportFile), 'utf8'))).toEqual(printed);
     } finally {
       await sandbox.cleanup();
     }

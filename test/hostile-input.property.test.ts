@@ -162,8 +162,8 @@ describe('hostile input', () => {
       const result = await runCli(['validate', '--json'], env);
       expect([0, 2]).toContain(result.exitCode);
       expect(result.stderr).not.toMatch(/\n\s+at /);
-      const outcome = JSON.parse(result.stdout) as { status: string; blocked_reason: string | null };
-      if (outcome.status === 'blocked') expect(BLOCK_REASON_CODES).toContain(outcome.blocked_reason);
+      const outcome = JSON.parse(result.stdout) as { status: string; blocked: { reason: string } | null };
+      if (outcome.status === 'blocked') expect(BLOCK_REASON_CODES).toContain(outcome.blocked?.reason);
       else expect(outcome.status).toBe('ready');
     }
   }, 120_000);

@@ -13,6 +13,7 @@ import { nanoid } from 'nanoid';
 
 const provider = useProvider();
 
+
 function caseCommand(script: string, ...args: string[]): string {
   return [process.execPath, join(ROOT, 'test', 'cases', script), ...args].join(' ');
 }
@@ -128,11 +129,12 @@ describe('real lane with a misbehaving Case', () => {
       expect(report.status).toBe('fail');
     }));
 
-  it('a real lane without a Case command blocks', () =>
+  it('a real lane without a Case command blocks: a missing variable, like any other', () =>
     withSandbox(provider.url, async (sandbox) => {
       const { exitCode, report } = await runReal(sandbox, { CTO_HARNESS_CASE_COMMAND: undefined });
       expect(exitCode).toBe(2);
-      expect(report.blocked_reason).toBe('case_command_missing');
+      expect(report.blocked_reason).toBe('config_missing');
+      expect(report.blocked_detail).toBe('CTO_HARNESS_CASE_COMMAND missing or empty');
     }));
 });
 

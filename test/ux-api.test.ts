@@ -1,8 +1,9 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { ReportSchema } from '../src/report/report-schema.js';
-import { EXAMPLES, listTree, ROOT, useProvider, withSandbox, type Sandbox } from './support/cli.js';
+import { EXAMPLES, listTree, ROOT, runCli, useProvider, withSandbox, type Sandbox } from './support/cli.js';
 
 const provider = useProvider();
 
@@ -51,6 +52,30 @@ describe('the programmatic API, through the examples a harness author starts fro
       expect(ReportSchema.parse(report).status).toBe('pass');
       await expect(runRoute({ lane: 'remote' as 'fake', outDir: sandbox.out })).rejects.toBeInstanceOf(RouteOptionsError);
       await expect(runRoute({ timeoutMs: -1, outDir: sandbox.out })).rejects.toThrow(/^option timeoutMs: /);
+      await expect(runRoute({ timeoutMs: -1, lane: 'remote' as 'fake', outDir: sandbox.out })).rejects.toThrow(/^option lane: .*; option timeoutMs: /);
       expect((await listTree(sandbox.out)).filter((f) => f.endsWith('report.json'))).toHaveLength(1);
+    }));
+
+  it('validateRoute() and `case-route validate --json` give one answer in one shape, the blocking gate included', () =>
+    withSandbox(provider.url, async (sandbox) => {
+      const { validateRoute } = await import('../src/index.js');
+      for (const overrides of [{}, { CTO_HARNESS_CASE_MODEL: 'claude-sonnet-4-6' }, { CTO_HARNESS_CASE_LOCAL_BASE_URL: 'http://10.0.0.8:8080/v1' }]) {
+        const env = sandbox.env(overrides);
+        const api = await validateRoute({ env, cwd: ROOT });
+        const cli = await runCli(['validate', '--json'], env);
+        expect(JSON.parse(cli.stdout)).toEqual(api);
+      }
+      const blocked = await validateRoute({ env: sandbox.env({ CTO_HARNESS_CASE_LOCAL_BASE_URL: 'http://10.0.0.8:8080/v1' }), cwd: ROOT });
+      expect(blocked.blocked).toMatchObject({ gate: 'localAdapterIsLoopback', reason: 'local_adapter_not_loopback' });
+    }));
+
+  it('`run --json` prints the report together with the path of the report.json it wrote', () =>
+    withSandbox(provider.url, async (sandbox) => {
+      const result = await runCli(['run', '--json', '--out', 'runs'], sandbox.env(), sandbox.dir);
+      expect(result.exitCode).toBe(0);
+      const printed = JSON.parse(result.stdout) as { report_file: string; run_id: string };
+      expect(printed.report_file).toBe(join('runs', printed.run_id, 'report.json'));
+      const { report_file: _path, ...report } = printed;
+      expect(JSON.parse(await readFile(join(sandbox.dir, printed.report_file), 'utf8'))).toEqual(report);
     }));
 });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, runCli, withSandbox } from './support/cli.js';
+import { ROOT, runCli, startProvider, withSandbox } from './support/cli.js';
 import { admissionWith } from './support/ux-runs.js';
 
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -82,5 +82,54 @@ describe('case-route manners', () => {
       expect(noColour.stderr).toContain('case-route: reason: admission_not_admitted');
       expect(noColour.stderr).not.toContain(ANSI);
     });
+  });
+
+  it('suggests the command or option that was probably meant', async () => {
+    const cases: Array<[string[], string]> = [
+      [['valdiate'], 'unknown command "valdiate"; did you mean "validate"? (see case-route --help)'],
+      [['rn'], 'unknown command "rn"; did you mean "run"? (see case-route --help)'],
+      [['run', '--jsn'], 'unknown option --jsn; did you mean --json? (see case-route run --help)'],
+      [['validate', '--fixtur', 'sum-bug'], 'unknown option --fixtur; did you mean --fixture? (see case-route validate --help)'],
+      [['graph', '--formt', 'json'], 'unknown option --formt; did you mean --format? (see case-route graph --help)'],
+      [['launch'], 'unknown command "launch" (see case-route --help)'],
+    ];
+    for (const [args, message] of cases) {
+      const result = await runCli(args, {});
+      expect(result.exitCode, args.join(' ')).toBe(64);
+      expect(result.stderr).toBe(`case-route: ${message}`);
+    }
+  });
+
+  it('help UNKNOWN is a usage error; bare case-route prints the help on stderr and exits 64', async () => {
+    const unknown = await runCli(['help', 'verfy'], {});
+    expect(unknown).toMatchObject({ exitCode: 64, stdout: '', stderr: 'case-route: unknown command "verfy"; did you mean "verify"? (see case-route --help)' });
+    const bare = await runCli([], {});
+    expect(bare.exitCode).toBe(64);
+    expect(bare.stdout).toBe('');
+    expect(bare.stderr).toBe((await runCli(['--help'], {})).stdout);
+  });
+
+  it('--fixture with an unknown name lists the fixtures there are', async () => {
+    await withSandbox(UNUSED_PROVIDER, async (sandbox) => {
+      const provider = await startProvider();
+      try {
+        const result = await runCli(['validate', '--json', '--fixture', 'sum-bugs'], sandbox.env({ CTO_HARNESS_CASE_LOCAL_BASE_URL: provider.url }));
+        expect(result.exitCode).toBe(2);
+        const { blocked } = JSON.parse(result.stdout) as { blocked: { reason: string; detail: string } };
+        expect(blocked.reason).toBe('fixture_invalid');
+        expect(blocked.detail).toMatch(/^fixture "sum-bugs" does not exist; the fixtures are: (.+, )?sum-bug(, .+)?$/);
+      } finally {
+        await provider.close();
+      }
+    });
+  });
+
+  it('--debug adds the stack to a handled error too, such as a usage error', async () => {
+    const plain = await runCli(['run', '--lane', 'fast'], {});
+    expect(plain.stderr).not.toMatch(STACK_LINE);
+    const debug = await runCli(['run', '--lane', 'fast', '--debug'], {});
+    expect(debug.exitCode).toBe(64);
+    expect(debug.stderr).toMatch(/^case-route: --lane is fake or real, not "fast" \(see case-route run --help\)\n/);
+    expect(debug.stderr).toMatch(STACK_LINE);
   });
 });

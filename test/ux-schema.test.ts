@@ -1,7 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ADMISSION_STATUSES } from '../src/inputs/admission.js';
+import { z } from 'zod';
+import { ADMISSION_STATUSES, AdmissionSchema } from '../src/inputs/admission.js';
+import { DecisionSchema } from '../src/inputs/decision.js';
+import { schemaDocsCheck } from '../src/report/json-schemas.js';
 import { ReportSchema } from '../src/report/report-schema.js';
 import { ROOT, runCli } from './support/cli.js';
 
@@ -25,5 +28,29 @@ describe('case-route schema', () => {
     const report = (await printed('report')) as { $schema: string; required: string[] };
     expect(report.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
     expect(report.required.sort()).toEqual(Object.keys(ReportSchema.shape).sort());
+  });
+
+  it.each(NAMES)('%s: every field has a description and an example, and no description names a field that is not there', (name) => {
+    expect(schemaDocsCheck(name), 'add or fix the entry in src/report/schema-docs.ts').toEqual({ undocumented: [], unknown: [] });
+  });
+
+  it.each(NAMES)('%s: every field printed carries its description and example, and the whole example is valid', async (name) => {
+    const schema = await printed(name);
+    const fields: string[] = [];
+    const visit = (node: Record<string, unknown>, path: string) => {
+      const shape = (node.anyOf as Array<Record<string, unknown>> | undefined)?.find((branch) => branch.type !== 'null') ?? node;
+      for (const [key, child] of Object.entries((shape.properties ?? {}) as Record<string, Record<string, unknown>>)) {
+        fields.push(`${path}${key}`);
+        expect(child.description, `${path}${key}`).toMatch(/\S/);
+        expect(child.examples, `${path}${key}`).toHaveLength(1);
+        visit(child, `${path}${key}.`);
+      }
+      if (shape.items) visit(shape.items as Record<string, unknown>, `${path}[].`);
+    };
+    visit(schema, '');
+    expect(fields.length).toBeGreaterThanOrEqual(5);
+    const [example] = schema.examples as unknown[];
+    const rules = { decision: DecisionSchema, admission: AdmissionSchema, report: ReportSchema }[name];
+    expect(z.safeParse(rules, example).error).toBeUndefined();
   });
 });

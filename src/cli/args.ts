@@ -1,11 +1,24 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { didYouMean } from './suggest.js';
 
 export class UsageError extends Error {}
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 type Parsed<T extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: boolean; strict: true }>>;
 
+// An option this command does not take, found before the strict parse so that its name comes
+// from parseArgs' own tokens rather than from its error message, and can be matched to a near one.
+function checkOptionNames(args: string[], options: Options): void {
+  const { tokens } = parseArgs({ args, options, allowPositionals: true, strict: false, tokens: true });
+  const known = Object.keys(options);
+  for (const token of tokens) {
+    if (token.kind !== 'option' || Object.hasOwn(options, token.name)) continue;
+    throw new UsageError(`unknown option ${token.rawName}${didYouMean(token.name, known, (name) => `--${name}`)}`);
+  }
+}
+
 export function parse<T extends Options>(args: string[], options: T, allowPositionals = false): Parsed<T> {
+  checkOptionNames(args, options);
   try {
     return parseArgs({ args, options, allowPositionals, strict: true });
   } catch (error) {

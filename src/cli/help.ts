@@ -30,7 +30,7 @@ Commands:
   verify     check a run directory against its attestation
   provider   serve the scripted OpenAI-compatible local provider (for demos and tests)
 
-Options: --help (also after any command), --version, --debug (stack traces on errors)
+Options: --help (also after any command), --version, --debug (stack traces on every error)
 Progress goes to stderr; data (reports, diagrams, schemas) to stdout.
 
 ${ENV_HELP}
@@ -44,7 +44,7 @@ ${EXITS}`,
   --fixture NAME    an artificial fixture under examples/fixtures (default ${DEFAULT_FIXTURE})
   --out DIR         where run directories go (default ${DEFAULT_OUT_DIR}); each run writes
                     DIR/<run_id>/report.json, report.html, route.mmd and report.intoto.json
-  --json            print the report on stdout
+  --json            print the report on stdout, with report_file: the path of its report.json
   --timeout S       per-lane timeout in seconds (default 1200)
   --isolation MODE  required (default): each lane in its own user, mount, PID and network
                     namespaces, or the run blocks with isolation_unavailable; auto: isolated
@@ -62,6 +62,8 @@ ${ENV_HELP}`,
 
 Runs every pre-start gate (decision, config, admission, provider preflight, fixture, Case command,
 generated adapter config) and stops before Case would start. Writes no report.
+  --json      print { status, blocked: { gate, reason, detail } | null, states_visited } on stdout,
+              what validateRoute() returns
 Exit 0 ready, 2 blocked, 64 usage error.
 
 ${ENV_HELP}`,
@@ -76,7 +78,8 @@ Exit 0 printed, 1 the report cannot be read or is not a case-route report, 64 us
 `,
   schema: `Usage: case-route schema decision|admission|report
 
-Prints the JSON Schema (draft 2020-12) generated from the schema the code validates with.
+Prints the JSON Schema (draft 2020-12) generated from the schema the code validates with, with a
+description and an example for every field and a whole example record.
 Copies are kept under schemas/ in the project. Exit 0 printed, 64 usage error.
 `,
   verify: `Usage: case-route verify REPORT_DIR [--json]

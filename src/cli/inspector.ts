@@ -44,7 +44,7 @@ export async function startInspector(port: number | undefined, paths: readonly P
     relay = await startInspectorRelay(port ?? 0);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(code === 'EADDRINUSE' ? `--inspect-port ${port} is in use` : `--inspect-port ${port}: ${code ?? 'cannot listen'}`);
+    throw new UsageError(code === 'EADDRINUSE' ? `--inspect-port ${port} is in use` : `--inspect-port ${port}: ${code ?? 'cannot listen'}`, { cause: error });
   }
   const inspector = createWebSocketInspector({
     url: relay.sourceUrl,

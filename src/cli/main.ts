@@ -2,7 +2,8 @@
 import { UsageError } from './args.js';
 import { EXIT } from './exit-codes.js';
 import { HELP, VERSION, type HelpTopic } from './help.js';
-import { say } from './output.js';
+import { say, sayError, setDebug } from './output.js';
+import { didYouMean } from './suggest.js';
 
 type Command = (args: string[]) => Promise<number>;
 
@@ -27,36 +28,55 @@ function isHelpTopic(name: string): name is HelpTopic {
   return Object.hasOwn(HELP, name);
 }
 
+function isCommand(name: string | undefined): name is Exclude<HelpTopic, 'main'> {
+  return name !== undefined && Object.hasOwn(COMMANDS, name) && isHelpTopic(name);
+}
+
+function unknownCommand(name: string): UsageError {
+  return new UsageError(`unknown command "${name}"${didYouMean(name, Object.keys(COMMANDS), (word) => `"${word}"`)}`);
+}
+
 export async function main(argv: string[]): Promise<number> {
-  const debug = argv.includes('--debug');
+  setDebug(argv.includes('--debug'));
   const [command, ...args] = argv.filter((arg) => arg !== '--debug');
   if (command === '--version' || command === '-v') {
     process.stdout.write(`${VERSION}\n`);
     return EXIT.pass;
   }
-  if (command === undefined || command === '--help' || command === '-h') {
-    process.stdout.write(HELP.main);
-    return command === undefined ? EXIT.usage : EXIT.pass;
+  // Asked for, help is the answer and goes to stdout; without a command it is a usage error, so
+  // it goes to stderr like every other one and a pipe reading stdout gets nothing.
+  if (command === undefined) {
+    process.stderr.write(HELP.main);
+    return EXIT.usage;
   }
-  if (command === 'help') {
-    const topic = args[0] ?? 'main';
-    process.stdout.write(isHelpTopic(topic) && topic !== 'main' ? HELP[topic] : HELP.main);
+  if (command === '--help' || command === '-h') {
+    process.stdout.write(HELP.main);
     return EXIT.pass;
   }
   try {
-    const load = COMMANDS[command];
-    if (!load || !isHelpTopic(command)) throw new UsageError(`unknown command "${command}"`);
+    if (command === 'help') {
+      const [topic, ...extra] = args;
+      if (topic === undefined) {
+        process.stdout.write(HELP.main);
+        return EXIT.pass;
+      }
+      if (!isCommand(topic)) throw unknownCommand(topic);
+      if (extra.length > 0) throw new UsageError(`help takes one command, not "${args.join(' ')}"`);
+      process.stdout.write(HELP[topic]);
+      return EXIT.pass;
+    }
+    if (!isCommand(command)) throw unknownCommand(command);
     if (args.includes('--help') || args.includes('-h')) {
       process.stdout.write(HELP[command]);
       return EXIT.pass;
     }
-    return await (await load())(args);
+    return await (await COMMANDS[command]!())(args);
   } catch (error) {
     if (error instanceof UsageError) {
-      say(`${error.message} (see case-route ${command && isHelpTopic(command) ? `${command} ` : ''}--help)`);
+      sayError(`${error.message} (see case-route ${isCommand(command) ? `${command} ` : ''}--help)`, error);
       return EXIT.usage;
     }
-    say(debug ? String((error as Error).stack ?? error) : `error: ${(error as Error).message}`);
+    sayError(`error: ${(error as Error).message}`, error);
     return EXIT.fail;
   }
 }

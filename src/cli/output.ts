@@ -26,6 +26,25 @@ export function say(line: string): void {
   process.stderr.write(`case-route: ${line}\n`);
 }
 
+let debugging = false;
+
+// --debug, for the whole command.
+export function setDebug(on: boolean): void {
+  debugging = on;
+}
+
+function stackOf(error: Error): string {
+  const cause = error.cause instanceof Error ? `\ncaused by: ${stackOf(error.cause)}` : '';
+  return `${error.stack ?? String(error)}${cause}`;
+}
+
+// A handled error is one line for the user; with --debug the stack where it arose follows it,
+// whatever kind of error it was, so that a bug report has it.
+export function sayError(line: string, error: unknown): void {
+  say(line);
+  if (debugging && error instanceof Error) process.stderr.write(`${stackOf(error)}\n`);
+}
+
 export function printData(text: string): void {
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 }

@@ -1,8 +1,15 @@
 import type { Decision } from '../inputs/decision.js';
+import type { JsonInput } from '../inputs/json-input.js';
 import { block, PASS, type GateResult } from './gate-result.js';
 
 export const REQUIRED_DECISION_STATUS = 'local_provider_required';
 export const REQUIRED_PROVIDER_CLASS = 'local_case_compatible';
+
+// A decision file that was never named is a missing variable, like any other (config_missing).
+export function decisionRecordIsValid(loaded: JsonInput<Decision>): GateResult {
+  if (loaded.ok) return PASS;
+  return block(loaded.unset ? 'config_missing' : 'decision_invalid', loaded.detail);
+}
 
 export function decisionRequiresLocalProvider(decision: Decision): GateResult {
   return decision.decision_status === REQUIRED_DECISION_STATUS

@@ -6,7 +6,7 @@ export const BLOCK_REASONS = {
   decision_status_not_local_provider_required: 'the decision record does not require a local provider',
   provider_class_mismatch: 'the decision record does not select the local_case_compatible provider class',
   config_missing: 'a required CTO_HARNESS_CASE_* variable is missing or empty',
-  local_adapter_config_missing: 'CTO_HARNESS_CASE_LOCAL_BASE_URL is missing or not an http(s) URL',
+  local_adapter_config_missing: 'CTO_HARNESS_CASE_LOCAL_BASE_URL is not a usable http(s) URL (unparsable, or it carries credentials, a query or a fragment)',
   local_adapter_not_loopback: 'CTO_HARNESS_CASE_LOCAL_BASE_URL does not point at a loopback address',
   admission_invalid: 'the admission file is missing, unreadable, not JSON or fails its schema',
   admission_mismatch: 'the admitted provider/model differs from the environment or the decision record',
@@ -16,7 +16,7 @@ export const BLOCK_REASONS = {
   provider_unreachable: 'the local provider did not answer its preflight',
   model_not_served: 'the local provider does not serve exactly the admitted model',
   fixture_invalid: 'the Stage 2 fixture is not a valid artificial fixture of this project',
-  case_command_missing: 'the Case command is not configured or not executable',
+  case_command_missing: 'the Case command is not an executable file, or a path in it does not exist',
   isolation_unavailable: 'the lanes cannot be isolated in their own namespaces and --isolation is required',
   route_error: 'a pre-start step failed unexpectedly; the route fails closed',
 } as const;

@@ -31,8 +31,12 @@ export const EnvConfigSchema = z.object({
 
 export type EnvConfig = z.infer<typeof EnvConfigSchema>;
 
+// An environment such as process.env. Declared here rather than as NodeJS.ProcessEnv so that the
+// package's public types compile without @types/node.
+export type Environment = Readonly<Record<string, string | undefined>>;
+
 // Missing and empty are decided by the config gates, so every value is read as it is here.
-export function readEnvConfig(env: NodeJS.ProcessEnv): EnvConfig {
+export function readEnvConfig(env: Environment): EnvConfig {
   const raw = Object.fromEntries(
     (Object.keys(ENV) as EnvKey[]).map((key) => [key, env[ENV[key]]]),
   );

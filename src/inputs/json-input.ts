@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { visit } from 'jsonc-parser';
+import { printParseErrorCode, visit } from 'jsonc-parser';
 import type { $ZodError, $ZodType } from 'zod/v4/core';
 import { z } from './zod-mini.js';
 
@@ -10,18 +10,52 @@ export const MAX_INPUT_DEPTH = 32;
 
 export type JsonInput<T> =
   | { readonly ok: true; readonly value: T; readonly sha256: string }
-  | { readonly ok: false; readonly detail: string };
+  // `unset`: no file was named (its variable is missing or empty), as opposed to a bad file.
+  | { readonly ok: false; readonly detail: string; readonly unset?: true };
 
 export function sha256Hex(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-// Names a zod issue the way a person fixes it: file, then field path, then what was expected.
-export function describeIssues(fileLabel: string, error: $ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return `${fileLabel}: invalid`;
-  const field = issue.path.length > 0 ? issue.path.map(String).join('.') : '(top level)';
-  return `${fileLabel}: field "${field}": ${issue.message}`;
+function isMissing(value: unknown, path: readonly PropertyKey[]): boolean {
+  let node = value;
+  for (const key of path) {
+    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, key)) return true;
+    node = (node as Record<PropertyKey, unknown>)[key];
+  }
+  return false;
+}
+
+// Names every problem at once, so that a record with three takes one edit, not three runs: the
+// file, the fields that are missing, then each field that is there but wrong and what was expected.
+export function describeIssues(fileLabel: string, error: $ZodError, value: unknown): string {
+  if (error.issues.length === 0) return `${fileLabel}: invalid`;
+  const name = (issue: $ZodError['issues'][number]) => (issue.path.length > 0 ? issue.path.map(String).join('.') : '(top level)');
+  const missing = error.issues.filter((issue) => issue.path.length > 0 && isMissing(value, issue.path));
+  const wrong = error.issues.filter((issue) => !missing.includes(issue));
+  const problems = [
+    ...(missing.length > 0 ? [`missing field${missing.length > 1 ? 's' : ''} ${missing.map((issue) => `"${name(issue)}"`).join(', ')}`] : []),
+    ...wrong.map((issue) => `field "${name(issue)}": ${issue.message}`),
+  ];
+  return `${fileLabel}: ${problems.join('; ')}`;
+}
+
+// JSON.parse tells where it stopped only as an offset, worded differently across Node versions;
+// jsonc-parser, held to strict JSON here, gives the first syntax error's line and column.
+function describeSyntaxError(text: string): string {
+  let found: string | undefined;
+  visit(
+    text,
+    {
+      onError: (code, _offset, _length, line, character) => {
+        const name = printParseErrorCode(code);
+        const what = name === 'InvalidCommentToken' ? 'a comment (JSON has none)' : name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+        found ??= `line ${line + 1}, column ${character + 1}: ${what}`;
+      },
+    },
+    { disallowComments: true, allowTrailingComma: false },
+  );
+  return found ? `not valid JSON at ${found}` : 'not valid JSON';
 }
 
 // Iterative, so a hostile file nested a million levels deep cannot overflow the stack.
@@ -74,7 +108,7 @@ export async function readJsonInput<T>(path: string, schema: $ZodType<T>): Promi
   try {
     parsed = JSON.parse(text);
   } catch {
-    return { ok: false, detail: `${label}: not valid JSON` };
+    return { ok: false, detail: `${label}: ${describeSyntaxError(text)}` };
   }
   if (depthOf(parsed) > MAX_INPUT_DEPTH) {
     return { ok: false, detail: `${label}: nested deeper than ${MAX_INPUT_DEPTH} levels` };
@@ -84,6 +118,6 @@ export async function readJsonInput<T>(path: string, schema: $ZodType<T>): Promi
     return { ok: false, detail: `${label}: field "${duplicate}" appears twice` };
   }
   const result = z.safeParse(schema, parsed);
-  if (!result.success) return { ok: false, detail: describeIssues(label, result.error) };
+  if (!result.success) return { ok: false, detail: describeIssues(label, result.error, parsed) };
   return { ok: true, value: result.data, sha256: sha256Hex(bytes) };
 }

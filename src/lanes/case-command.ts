@@ -19,12 +19,30 @@ async function isExecutableFile(path: string): Promise<boolean> {
   }
 }
 
+async function isReadable(path: string): Promise<boolean> {
+  try {
+    await access(path, constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 // CTO_HARNESS_CASE_COMMAND is split on white space and never given to a shell, so it cannot
-// smuggle redirections or a second command; its first word must be an executable file.
+// smuggle redirections or a second command; its first word must be an executable file. Every
+// later word that names a path (it holds a `/` and is not an option) must exist and be readable:
+// `bun /path/to/case/src/index.ts` with a wrong path would otherwise pass every gate and fail
+// only once Case had started.
 export async function resolveCaseCommand(commandLine: string | undefined, path: string, cwd: string): Promise<CommandResolution> {
   const words = (commandLine ?? '').trim().split(/\s+/).filter(Boolean);
   const [program, ...rest] = words;
   if (!program) return { ok: false, detail: `${ENV.caseCommand} is not set`, argv: [] };
+  for (const word of rest) {
+    if (word.startsWith('-') || !word.includes('/')) continue;
+    if (!(await isReadable(resolve(cwd, word)))) {
+      return { ok: false, detail: `${ENV.caseCommand}: "${basename(word)}" does not exist or cannot be read`, argv: [] };
+    }
+  }
   const candidates = program.includes('/')
     ? [isAbsolute(program) ? program : resolve(cwd, program)]
     : path.split(delimiter).filter(Boolean).map((dir) => join(dir, program));

@@ -48,7 +48,7 @@ export function laneTokenCheck(laneToken: string): (authorization: string | unde
 }
 
 export type BodyVerdict =
-  | { ok: true; model: string; forwardBody: Buffer }
+  | { ok: true; model: string; forwardBody: Uint8Array }
   | { ok: false; reason: RefusalReason; model: string | null };
 
 // Any top-level key naming a fallback, or an OpenRouter-style `models` list, could route the
@@ -57,10 +57,14 @@ function namesFallback(key: string): boolean {
   return key === 'models' || key.toLowerCase().includes('fallback');
 }
 
-export function checkCompletionBody(body: Buffer, admittedModel: string): BodyVerdict {
+// Uint8Array rather than Buffer in what the package's types reach, so that a consumer compiles
+// them without @types/node.
+const UTF8 = new TextDecoder();
+
+export function checkCompletionBody(body: Uint8Array, admittedModel: string): BodyVerdict {
   let json: unknown;
   try {
-    json = JSON.parse(body.toString('utf8'));
+    json = JSON.parse(UTF8.decode(body));
   } catch {
     return { ok: false, reason: 'bad_json', model: null };
   }

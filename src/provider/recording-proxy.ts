@@ -108,7 +108,7 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
     res.end(body);
   };
 
-  const forward = (req: IncomingMessage, res: ServerResponse, exchange: Exchange, route: ProxyRoute, body: Buffer | null): void => {
+  const forward = (req: IncomingMessage, res: ServerResponse, exchange: Exchange, route: ProxyRoute, body: Uint8Array | null): void => {
     let clientGone = false;
     let upstreamFailed = false;
     const upstreamRequest = (secure ? httpsRequest : httpRequest)({

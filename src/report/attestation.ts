@@ -46,7 +46,7 @@ export const StatementSchema = z.object({
 export type Statement = z.infer<typeof StatementSchema>;
 export type RunPredicate = z.infer<typeof RunPredicateSchema>;
 
-export function sha256Of(bytes: Buffer | string): string {
+export function sha256Of(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 

@@ -1,3 +1,4 @@
+import type { Environment } from '../inputs/env-config.js';
 import { z } from '../inputs/zod-mini.js';
 import type { StateVisit } from '../report/project-report.js';
 
@@ -19,9 +20,22 @@ export const RouteOptionsSchema = z.object({
   // `auto`: isolated where the kernel allows, else not, and the report says so. `off`: asked for.
   isolation: z._default(z.enum(['required', 'auto', 'off']), 'required'),
   cwd: z.optional(z.string()),
-  env: z.optional(z.custom<NodeJS.ProcessEnv>((value) => value === undefined || (typeof value === 'object' && value !== null))),
+  env: z.optional(z.custom<Environment>((value) => value === undefined || (typeof value === 'object' && value !== null))),
   signal: z.optional(z.custom<AbortSignal>((value) => value === undefined || value instanceof AbortSignal)),
   onState: z.optional(z.custom<(visit: StateVisit) => void>((value) => value === undefined || typeof value === 'function')),
 });
 
 export type RouteOptions = z.input<typeof RouteOptionsSchema>;
+
+// Options that fail their schema: the message names every bad field.
+export class RouteOptionsError extends Error {
+  override readonly name = 'RouteOptionsError';
+}
+
+export function checkRouteOptions<T extends RouteOptions>(options: T): T {
+  const parsed = z.safeParse(RouteOptionsSchema, options);
+  if (!parsed.success) {
+    throw new RouteOptionsError(parsed.error.issues.map((issue) => `option ${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; '));
+  }
+  return options;
+}

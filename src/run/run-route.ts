@@ -6,7 +6,8 @@ import { routeMachine, type RouteContext } from '../../machines/route.machine.js
 import { createRedactor, secretValuesFromEnv } from '../evidence/redact.js';
 import { loadAdmissionFile } from '../inputs/admission.js';
 import { loadDecisionFile } from '../inputs/decision.js';
-import { ENV, readEnvConfig } from '../inputs/env-config.js';
+import { readEnvConfig } from '../inputs/env-config.js';
+import { missingVariables } from '../gates/config-gates.js';
 import type { LaneName, LanesOutcome } from '../lanes/lane-types.js';
 import type { PreparedLane } from '../lanes/prepare-lanes.js';
 import { observeProvider } from '../provider/preflight.js';
@@ -92,7 +93,7 @@ export async function createRouteActor(rawOptions: RouteOptions, inspect?: (even
       loadDecision: fromPromise(async () =>
         config.decisionFile?.trim()
           ? loadDecisionFile(resolve(cwd, config.decisionFile))
-          : { ok: false as const, detail: `${ENV.decisionFile} is not set` },
+          : { ok: false as const, unset: true as const, detail: missingVariables(['decisionFile']) },
       ),
       readConfig: fromPromise(async () => {
         const { apiKey: _secret, ...visible } = config;

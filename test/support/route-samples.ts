@@ -56,6 +56,7 @@ export const STEP_OUTCOMES: Record<string, { actor: string; outputs: unknown[] }
     actor: 'loadDecision',
     outputs: [
       { ok: false, detail: 'decision.json: not valid JSON' },
+      { ok: false, unset: true, detail: 'CTO_HARNESS_CASE_DECISION_FILE missing or empty' },
       { ok: true, sha256: 'd'.repeat(64), value: { ...decision, decision_status: 'external_provider_allowed' } },
       { ok: true, sha256: 'd'.repeat(64), value: { ...decision, provider_class: 'hosted' } },
       { ok: true, sha256: 'd'.repeat(64), value: decision },
@@ -66,6 +67,7 @@ export const STEP_OUTCOMES: Record<string, { actor: string; outputs: unknown[] }
     outputs: [
       { ...config, model: '' },
       { ...config, baseUrl: undefined },
+      { ...config, baseUrl: 'ftp://127.0.0.1:8080' },
       { ...config, baseUrl: 'http://10.0.0.5:8080' },
       config,
     ],

@@ -1,14 +1,14 @@
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { inject } from 'vitest';
 import { ROOT } from './cli.js';
 
-// Debian's chromium, which .ci/run installs; playwright-core brings no browser of its own.
-export const CHROMIUM = '/usr/bin/chromium';
 export const TEST_OUTPUT = join(ROOT, 'test-output');
 
+// Without the background-networking flags Chromium keeps trying hosts that a closed network
+// refuses; a test page must be the only thing it talks to.
 const ARGS = [
   '--headless',
   '--no-sandbox',
@@ -25,11 +25,17 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-// A fresh profile per launch, so no state or cache carries over between tests.
+// The Chromium that the npm package @sparticuz/chromium ships, unpacked once per test run by
+// test/support/chromium-setup.ts; playwright-core brings no browser of its own. A fresh profile per
+// launch, so no state or cache carries over between tests.
 export async function openBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium), as .ci/run does`);
   const profile = await mkdtemp(join(tmpdir(), 'case-route-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1200, height: 900 } });
+  const context = await chromium
+    .launchPersistentContext(profile, { executablePath: inject('chromiumPath'), headless: true, args: ARGS, viewport: { width: 1200, height: 900 } })
+    .catch(async (error: unknown) => {
+      await rm(profile, { recursive: true, force: true });
+      throw error;
+    });
   return {
     context,
     async close() {

@@ -7,9 +7,9 @@ import { REPORT_JSON } from '../../report/artifact-names.js';
 import { ReportSchema, type Report } from '../../report/report-schema.js';
 import { parse, UsageError } from '../args.js';
 import { EXIT } from '../exit-codes.js';
-import { printData, say } from '../output.js';
+import { printData, sayError } from '../output.js';
 
-type Loaded = { ok: true; report: Report } | { ok: false; message: string };
+type Loaded = { ok: true; report: Report } | { ok: false; message: string; error?: unknown };
 
 // A report is read like any input: only its base name is echoed, and it must pass its schema.
 async function loadReport(path: string): Promise<Loaded> {
@@ -24,13 +24,13 @@ async function loadReport(path: string): Promise<Loaded> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    return { ok: false, message: `${name}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})` };
+    return { ok: false, message: `${name}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`, error };
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
-  } catch {
-    return { ok: false, message: `${name}: not valid JSON` };
+  } catch (error) {
+    return { ok: false, message: `${name}: not valid JSON`, error };
   }
   const parsed = ReportSchema.safeParse(json);
   return parsed.success ? { ok: true, report: parsed.data } : { ok: false, message: `${name}: not a case-route report (see case-route schema report)` };
@@ -47,7 +47,7 @@ export async function graphCommand(args: string[]): Promise<number> {
   }
   const loaded = await loadReport(values.report);
   if (!loaded.ok) {
-    say(loaded.message);
+    sayError(loaded.message, loaded.error);
     return EXIT.fail;
   }
   printData(renderGraph(format, graph, runPathOf(graph, loaded.report)));

@@ -1,6 +1,7 @@
 import { relative, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createRouteActor } from '../../run/run-route.js';
+import { validateRoute } from '../../run/validate-route.js';
 import { DEFAULT_FIXTURE, DEFAULT_OUT_DIR } from '../../run/route-options.js';
 import { REPORT_HTML } from '../../report/artifact-names.js';
 import type { Report } from '../../report/report-schema.js';
@@ -82,41 +83,44 @@ export async function runCommand(args: string[], mode: 'run' | 'validate'): Prom
         }
       }
     }
+    const fixture = values.fixture ?? DEFAULT_FIXTURE;
+    const onState = (visit: { state: string }) => say(`state ${visit.state}`);
+    if (mode === 'validate') {
+      const validation = await validateRoute({ lane, fixture, signal: abort.signal, onState });
+      if (values.json) printData(JSON.stringify(validation, null, 2));
+      const { blocked, status } = validation;
+      say(blocked ? `${verdictWord(process.stderr, 'blocked')}: ${blocked.reason}: ${blocked.detail}` : status === 'ready' ? `${verdictWord(process.stderr, status)}: every pre-start gate passed; Case was not started` : verdictWord(process.stderr, status));
+      return blocked ? EXIT.blocked : status === 'ready' ? EXIT.pass : EXIT.aborted;
+    }
     const run = await createRouteActor(
       {
         lane,
         mode,
         isolation,
-        fixture: values.fixture ?? DEFAULT_FIXTURE,
+        fixture,
         outDir: values.out ?? DEFAULT_OUT_DIR,
         timeoutMs,
         keepWorkspace: Boolean(values['keep-workspace']),
         signal: abort.signal,
-        onState: (visit) => say(`state ${visit.state}`),
+        onState,
       },
       inspector?.inspect,
     );
     run.actor.start();
     const result = await run.done;
-    if (mode === 'validate') {
-      const blocked = result.context.blocked;
-      const status = blocked ? 'blocked' : result.finalState === 'validated' ? 'ready' : 'aborted';
-      const outcome = { status, blocked_reason: blocked?.reason ?? null, blocked_detail: blocked?.detail ?? null };
-      if (values.json) printData(JSON.stringify(outcome, null, 2));
-      say(blocked ? `${verdictWord(process.stderr, 'blocked')}: ${blocked.reason}: ${blocked.detail}` : `${verdictWord(process.stderr, status)}: every pre-start gate passed; Case was not started`);
-      return blocked ? EXIT.blocked : status === 'ready' ? EXIT.pass : EXIT.aborted;
-    }
     if (!result.report || !result.reportFile) {
       say('the report could not be written');
       return EXIT.fail;
     }
     const { report } = result;
-    if (values.json) printData(JSON.stringify(report, null, 2));
+    const reportPath = relative(process.cwd(), result.reportFile);
+    // The report as written, and where it was written (relative to the current directory, like
+    // every path this command prints).
+    if (values.json) printData(JSON.stringify({ report_file: reportPath, ...report }, null, 2));
     say(`${verdictWord(process.stderr, report.status)}: ${report.claim.statement}`);
     for (const line of whyLines(report)) say(line);
     const exposed = report.lanes.filter((l) => l.isolation.mode === 'off').map((l) => l.lane);
     if (exposed.length > 0) say(`not isolated (${exposed.join(', ')} lane): egress and tampering were observed, not prevented`);
-    const reportPath = relative(process.cwd(), result.reportFile);
     say(`report: ${reportPath}`);
     say(`open: ${reportPath.replace(/report\.json$/, REPORT_HTML)}`);
     return exitCodeFor(report.status);
