@@ -50,11 +50,14 @@ describe('a sealed lane', () => {
     withSandbox(provider.url, async (sandbox) => {
       const home = join(sandbox.dir, 'home');
       await mkdir(join(home, '.ssh'), { recursive: true });
-      const { report, runDir } = await runReal(sandbox, 'view-probe-case.mjs', [Buffer.from(JSON.stringify([sandbox.out, home])).toString('base64')], [], { HOME: home });
+      // A PATH naming the temp directory and the root would show everything, were it taken as is.
+      const path = ['/', sandbox.tmp, home, process.env.PATH].join(':');
+      const { report, runDir } = await runReal(sandbox, 'view-probe-case.mjs', [Buffer.from(JSON.stringify([sandbox.out, home])).toString('base64')], [], { HOME: home, PATH: path });
       const seen = await readFile(join(runDir, 'lanes', 'real', 'stdout.log'), 'utf8');
       expect(seen).toContain('view: write the checkout: no (EROFS)');
       expect(seen).toMatch(/view: list the run directories: no \((ENOENT|EMPTY)\)/);
       expect(seen).toMatch(/view: list the harness's home: no \((ENOENT|EMPTY)\)/);
+      expect(seen).toContain("view: list the harness's evidence: no (ENOENT)");
       expect(Number(/view: processes (\d+)/.exec(seen)?.[1])).toBeLessThan(10);
       expect(report.status).toBe('pass');
     }));

@@ -1,6 +1,5 @@
 import type { EvidenceProblem } from '../evidence/case-observations.js';
 import type { FirstError } from '../evidence/first-error.js';
-import type { AcceptanceResult } from '../fixture/acceptance-check.js';
 import type { EgressAttempt } from '../provider/egress-proxy.js';
 import type { LaneIsolation } from '../sandbox/isolation.js';
 import type { AuditRecord } from '../provider/recording-proxy.js';
@@ -10,6 +9,17 @@ export type LaneName = 'fake' | 'real';
 // `fake` runs the fake lane alone; `real` runs real Case and the fake baseline side by side.
 export function lanesFor(lane: LaneName): LaneName[] {
   return lane === 'real' ? ['real', 'fake'] : ['fake'];
+}
+
+// The harness's own acceptance check of a lane's copy of the fixture.
+export interface AcceptanceResult {
+  readonly ran: boolean;
+  readonly passed: boolean;
+  readonly exit_code: number | null;
+  readonly detail: string;
+  // What the check printed where it says what failed (the exercise's stderr, then the judge's
+  // output), the last 2000 bytes of each.
+  readonly output_tail: string;
 }
 
 export interface SpawnLine {

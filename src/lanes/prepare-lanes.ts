@@ -133,6 +133,7 @@ export async function prepareLanes(args: PrepareLanesArgs): Promise<{ facts: Lan
     home: args.parentEnv.HOME ?? homedir(),
     path: args.parentEnv.PATH ?? '',
     extraReadable: (args.parentEnv[SANDBOX_READ_ENV] ?? '').split(delimiter).filter((p) => p.startsWith('/')),
+    protect: [args.workspace.dir, args.runDir, args.parentEnv.HOME ?? homedir()],
   });
   const isolationFacts = {
     ok: true,

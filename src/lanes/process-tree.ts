@@ -22,6 +22,8 @@ export interface TreeRunOptions {
   readonly output: { readonly stdout: string; readonly stderr: string; readonly maxBytes: number };
   // The command is a sandbox whose first process reports the lane's exit on fd 3.
   readonly statusFd?: boolean;
+  // Written to the command's stdin; without it, stdin is closed.
+  readonly input?: Uint8Array;
   readonly graceMs?: number;
 }
 
@@ -82,11 +84,15 @@ export async function runProcessTree(argv: readonly string[], options: TreeRunOp
     env: options.env,
     extendEnv: false,
     reject: false,
-    stdio: options.statusFd ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
+    stdio: [options.input ? 'pipe' : 'ignore', 'pipe', 'pipe', ...(options.statusFd ? (['pipe'] as const) : [])],
     detached: true,
     cleanup: true,
     buffer: false,
   });
+  if (options.input) {
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(options.input);
+  }
   let statusText = '';
   (child.stdio[3] as Readable | undefined)?.on('data', (chunk: Buffer) => {
     if (statusText.length < 256) statusText += chunk.toString('utf8');

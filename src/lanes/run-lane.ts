@@ -59,13 +59,19 @@ export async function runLane(lane: PreparedLane, options: RunLaneOptions): Prom
         laneRepo: lane.dirs.repo,
         workDir: lane.harness.acceptance,
         command: lane.fixture.manifest.acceptance,
+        judge: lane.fixture.manifest.judge,
+        pristineRepo: lane.fixture.repoDir,
         checkFiles: lane.checkFiles,
         env: { ...lane.env, PATH: options.harnessPath, HOME: lane.harness.acceptance },
         sandbox: lane.sandbox,
         bridges: [lane.egressBridge],
         timeoutMs: ACCEPTANCE_TIMEOUT_MS,
         signal: options.signal,
-        output: { stdout: join(lane.harness.evidence, 'acceptance.stdout.log'), stderr: join(lane.harness.evidence, 'acceptance.stderr.log') },
+        output: {
+          stdout: join(lane.harness.evidence, 'acceptance.stdout.log'),
+          stderr: join(lane.harness.evidence, 'acceptance.stderr.log'),
+          judge: join(lane.harness.evidence, 'acceptance.judge.log'),
+        },
       });
   const after = await observeProvider(lane.upstream, lane.mapping.model, { apiKey: lane.upstreamApiKey, timeoutMs: 5000 });
   // Only now do the proxies stop and finish their logs, so every request is a whole line.

@@ -143,7 +143,7 @@ const REPORT: Docs = {
   'lanes[].acceptance.passed': { description: 'Whether it passed.', example: true },
   'lanes[].acceptance.exit_code': { description: 'Its exit code; null when it did not run or was killed.', example: 0 },
   'lanes[].acceptance.detail': { description: 'How it ended, or why it did not run, in words.', example: 'passed' },
-  'lanes[].acceptance.output_tail': { description: "The last 2000 bytes of the check's stdout, then of its stderr.", example: 'sum-bug: acceptance check passed' },
+  'lanes[].acceptance.output_tail': { description: "Where the check says what failed: the last 2000 bytes of the exercise's stderr, then of the judge's output.", example: 'sum-bug: acceptance check passed' },
   'lanes[].evidence_problems': { description: "Evidence the harness could not read whole or in its required shape (past a cap, a spawn line in another format, a FIFO or symlink where an event log should be); any one fails the run.", example: [] },
   'lanes[].evidence_problems[].kind': { description: '`truncated` (evidence_truncated) or `unparseable` (evidence_unparseable).', example: 'truncated' },
   'lanes[].evidence_problems[].detail': { description: 'What was found, in words.', example: "the lane's output passed 33554432 bytes and the lane was stopped" },

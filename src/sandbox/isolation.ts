@@ -15,7 +15,6 @@ export interface LaneIsolation {
 
 export interface IsolationTools extends SandboxTools {
   readonly unshare: string;
-  readonly setpriv: string;
 }
 
 export type IsolationProbe = { ok: true; tools: IsolationTools; detail: string } | { ok: false; detail: string };

@@ -1,7 +1,7 @@
+import { existsSync } from 'node:fs';
 import { open, realpath, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join } from 'node:path';
-import { existsSync } from 'node:fs';
 import { PROJECT_ROOT } from '../paths.js';
 import type { SandboxView } from './sandbox-plan.js';
 
@@ -20,6 +20,9 @@ export interface LaneViewArgs {
   readonly path: string;
   // CTO_HARNESS_CASE_SANDBOX_READ: more paths a Case installation needs, read-only.
   readonly extraReadable: readonly string[];
+  // Never shown, even where a path of the lists above would contain it: the run's workspace (the
+  // harness's evidence), the run directory, the harness's home.
+  readonly protect: readonly string[];
 }
 
 async function real(path: string): Promise<string | undefined> {
@@ -90,7 +93,9 @@ export async function laneView(args: LaneViewArgs): Promise<SandboxView> {
   const roots = await Promise.all(needed.map(async (p) => ((await isFile(p)) ? installationRoot(p, stopAt) : p)));
   const nodePrefix = dirname(dirname(await realpath(process.execPath)));
   const enclosingModules = PROJECT_ROOT.split('/node_modules/').length > 1 ? `${PROJECT_ROOT.split('/node_modules/')[0]}/node_modules` : undefined;
-  const readable = await reals([
+  const protect = await reals(args.protect);
+  const showsProtected = (path: string) => protect.some((p) => p === path || p.startsWith(path === '/' ? '/' : `${path}/`));
+  const wanted = await reals([
     PROJECT_ROOT,
     ...(enclosingModules ? [enclosingModules] : []),
     nodePrefix,
@@ -99,6 +104,8 @@ export async function laneView(args: LaneViewArgs): Promise<SandboxView> {
     ...args.extraReadable,
     ...args.readable,
   ]);
+  // A PATH of `/`, `/tmp` or `~` would otherwise bring back all that is hidden.
+  const readable = wanted.filter((path) => !showsProtected(path));
   return {
     root: await realpath(args.root),
     writable: await reals(args.writable),

@@ -13,6 +13,6 @@ export interface Bridge {
 // The argv that runs `argv` inside fresh namespaces with `view` as its whole filesystem and
 // `bridges` as its only way out.
 export function sandboxedArgv(tools: IsolationTools, view: SandboxView, fstab: string, bridges: readonly Bridge[], argv: readonly string[]): string[] {
-  const init = [process.execPath, join(DIST_SRC, 'sandbox', 'sandbox-init.js'), JSON.stringify({ bridges, setpriv: tools.setpriv, argv, cwd: view.cwd })];
+  const init = [process.execPath, join(DIST_SRC, 'sandbox', 'sandbox-init.js'), JSON.stringify({ bridges, argv, cwd: view.cwd })];
   return [tools.unshare, ...UNSHARE_FLAGS, '--', '/bin/sh', '-c', sandboxScript(view, tools, fstab, init), 'case-route-sandbox'];
 }

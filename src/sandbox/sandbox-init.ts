@@ -3,15 +3,18 @@ import { readSync, writeSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { constants } from 'node:os';
 
-// PID 1 of a lane's namespaces. It bridges loopback ports inside the namespace to the harness's
-// Unix sockets (the lane's only way out), then runs the lane's command with every capability
-// dropped, and exits with its status: when it exits, the kernel kills whatever the lane left.
+// The lane's first process in its namespaces. It bridges loopback ports inside the namespace to
+// the harness's Unix sockets (the lane's only way out), then runs the lane's command, and exits
+// with its status: the namespace's PID 1 then exits, and the kernel kills whatever the lane left.
 // The status also goes to the harness on fd 3, which the lane never holds (its own fd 3 is a
 // fresh pipe), because a process killed by a signal can only be told apart there.
 
+// Node opens its inspector on SIGUSR1, and the lane runs as the same user: without a handler, the
+// lane could signal this process and run code in it.
+process.on('SIGUSR1', () => undefined);
+
 interface InitConfig {
   readonly bridges: ReadonlyArray<{ readonly port: number; readonly socket: string }>;
-  readonly setpriv: string;
   readonly argv: readonly string[];
   readonly cwd: string;
 }
@@ -54,13 +57,10 @@ try {
   process.exit(125);
 }
 
-// Capabilities in the namespace are what made the mounts; the lane gets none, so it can neither
-// remount its view writable nor touch this process.
-const child = spawn(
-  config.setpriv,
-  ['--bounding-set=-all', '--inh-caps=-all', '--ambient-caps=-all', '--no-new-privs', '--', ...config.argv],
-  { stdio: ['ignore', 'inherit', 'inherit', 'pipe'] },
-);
+// This process was started without capabilities, so the lane has none either: it cannot remount
+// its view writable.
+const [program, ...args] = config.argv;
+const child = spawn(program ?? '', args, { stdio: ['ignore', 'inherit', 'inherit', 'pipe'] });
 child.on('error', (error) => {
   process.stderr.write(`case-route sandbox: cannot start the lane (${error.message})\n`);
   process.exit(127);

@@ -19,6 +19,7 @@ export interface SandboxView {
 }
 
 export interface SandboxTools {
+  readonly setpriv: string;
   readonly mount: string;
   readonly umount: string;
   readonly pivotRoot: string;
@@ -93,7 +94,9 @@ export function sandboxFstab(view: SandboxView, devTemplate: string): string {
 // lane's first process) starts at once beside it, so that its own start-up overlaps the mounts,
 // and goes on only when the setup says `go` on its stdin; pivot_root moves it into the new root
 // with everything else of the namespace. The host's root is detached, so nothing outside the
-// view is reachable by path.
+// view is reachable by path. `then` runs with every capability dropped, and so does all it
+// starts: once the setup is done, only this shell (the namespace's PID 1, which a process without
+// capabilities can neither trace nor signal) holds any, and it only waits.
 export function sandboxScript(view: SandboxView, tools: SandboxTools, fstab: string, then: readonly string[]): string {
   const R = view.root;
   const alts = (paths: readonly string[]) => paths.map(quote).join('|') || "''";
@@ -117,7 +120,7 @@ export function sandboxScript(view: SandboxView, tools: SandboxTools, fstab: str
     `${quote(tools.pivotRoot)} . .`,
     `${quote(tools.umount)} -n -l .`,
     `echo go`,
-    `} | ${then.map(quote).join(' ')}`,
+    `} | ${quote(tools.setpriv)} --bounding-set=-all --inh-caps=-all --ambient-caps=-all --no-new-privs -- ${then.map(quote).join(' ')}`,
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -15,6 +15,8 @@ export interface SandboxContext {
   // The PATH a sandboxed command runs with; its directories stay readable.
   readonly path: string;
   readonly extraReadable: readonly string[];
+  // Never shown to a sandbox, whatever else it is shown: the workspace, the run directory, the home.
+  readonly protect: readonly string[];
 }
 
 export interface SandboxSpec {
@@ -58,6 +60,7 @@ export function createSandbox(tools: IsolationTools | undefined, context: Sandbo
         commandArgv: spec.argv,
         path: context.path,
         extraReadable: context.extraReadable,
+        protect: context.protect,
       });
       const dev = await makeDevTemplate(join(spec.stage, 'dev'), view);
       const fstab = join(spec.stage, 'fstab');

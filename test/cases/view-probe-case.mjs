@@ -3,6 +3,7 @@
 // runs like Case. Its argument: the run directories' folder and the harness's home, as base64 of a
 // JSON list (a path named in the Case command would be kept in the lane's view as one it needs).
 import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runFakeCase } from './lib.mjs';
 
@@ -22,5 +23,6 @@ attempt('list the run directories', () => {
 attempt("list the harness's home", () => {
   if (readdirSync(home).length === 0) throw Object.assign(new Error('empty'), { code: 'EMPTY' });
 });
+attempt("list the harness's evidence", () => readdirSync(join(process.cwd(), '..', '..', '..', 'evidence')));
 console.log(`view: processes ${readdirSync('/proc').filter((name) => /^\d+$/.test(name)).length}`);
 await runFakeCase();
