@@ -1,7 +1,11 @@
 import { basename } from 'node:path';
 import { objectOf, okObject, type Probe } from './probe-json.js';
 
-export type ServerKind = 'llama.cpp' | 'vllm' | 'ollama' | 'lmstudio' | 'openai-compatible';
+export type ServerKind = 'llama.cpp' | 'vllm' | 'ollama' | 'lmstudio' | 'scripted' | 'openai-compatible';
+
+// How this project's scripted provider signs the models it lists: its answers come from a model
+// script, so a run against it is a replay, never evidence of what the admitted model does.
+export const SCRIPTED_OWNER = 'case-local-route';
 
 export interface ServerCheck {
   ok: boolean;
@@ -179,9 +183,14 @@ function openaiCompatible(cards: readonly ModelCard[], admitted: string): Server
   return { kind: 'openai-compatible', version: null, check: null, context: window !== null ? { tokens: window, source: '/v1/models max_model_len' } : UNSTATED };
 }
 
+function scripted(cards: readonly ModelCard[]): ServerIdentity | null {
+  return cards.length > 0 && cards.every((card) => card.card['owned_by'] === SCRIPTED_OWNER) ? { kind: 'scripted', version: null, check: null, context: UNSTATED } : null;
+}
+
 export function identifyServer(probes: KindProbes, admitted: string): ServerIdentity {
   const cards = modelCards(probes.models);
   return (
+    scripted(cards) ??
     lmstudio(probes.lmstudioModels, admitted) ??
     ollama(probes.ollamaPs, probes.ollamaVersion, admitted) ??
     llamaCpp(probes.llamaProps, cards, admitted) ??

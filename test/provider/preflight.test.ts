@@ -20,7 +20,7 @@ const modelList = (...ids: string[]) => (_req: unknown, res: Parameters<typeof s
   sendJson(res, 200, { object: 'list', data: ids.map((id) => ({ id, object: 'model' })) });
 
 describe('observeProvider against the scripted provider', () => {
-  it('sees a reachable plain server listing the admitted model', async () => {
+  it('sees a reachable server listing the admitted model, and knows it for the scripted provider', async () => {
     const provider = await startScriptedProvider({ model: MODEL, script: { roles: {} } });
     stops.push(provider.close);
     expect(await observeProvider(provider.url, MODEL)).toEqual({
@@ -29,7 +29,7 @@ describe('observeProvider against the scripted provider', () => {
       health_status: 200,
       models_listed: [MODEL],
       model_aliases: {},
-      server_kind: 'openai-compatible',
+      server_kind: 'scripted',
       server_version: null,
       server_check: null,
       context_window: { tokens: null, source: 'not stated by the server' },
