@@ -71,22 +71,27 @@ export function cardFor(cards: readonly ModelCard[], admitted: string): ModelCar
   return cards.find((card) => card.id === admitted) ?? cards.find((card) => card.aliases.includes(admitted));
 }
 
-// LM Studio with JIT loading lists every downloaded model in /v1/models; only `state` says
-// which one would answer without a load, and `loaded_context_length` its window
-// (LM Studio docs, REST API v0: GET /api/v0/models).
+// LM Studio with JIT loading lists every downloaded model in /v1/models; `state` says whether it
+// is loaded or would be loaded by the first request, and `loaded_context_length` the window of a
+// loaded one (LM Studio docs, REST API v0: GET /api/v0/models). A model not loaded yet passes, as
+// in Ollama and llama.cpp's router: its window is known only once it loads.
+const LMSTUDIO_SERVING_STATES = new Set(['loaded', 'not-loaded']);
+
 function lmstudio(probe: Probe, admitted: string): ServerIdentity | null {
   const cards = records(okObject(probe)?.['data']);
   if (cards.length === 0 || !cards.some((card) => 'state' in card)) return null;
   const card = cards.find((entry) => entry['id'] === admitted);
   const state = text(card?.['state']);
   const loaded = tokens(card?.['loaded_context_length']);
+  const detail = state === 'not-loaded' ? `'${admitted}' is not-loaded; LM Studio loads it on the first request` : `'${admitted}' is ${state ?? 'in an unknown state'}`;
   return {
     kind: 'lmstudio',
     version: null,
-    check: card
-      ? { ok: state === 'loaded', detail: `'${admitted}' is ${state ?? 'in an unknown state'}` }
-      : { ok: false, detail: `'${admitted}' is not in /api/v0/models` },
-    context: loaded !== null ? { tokens: loaded, source: 'LM Studio /api/v0/models loaded_context_length' } : UNSTATED,
+    check: card ? { ok: state !== null && LMSTUDIO_SERVING_STATES.has(state), detail } : { ok: false, detail: `'${admitted}' is not in /api/v0/models` },
+    context:
+      loaded !== null
+        ? { tokens: loaded, source: 'LM Studio /api/v0/models loaded_context_length' }
+        : { tokens: null, source: 'LM Studio states it only once the model is loaded' },
   };
 }
 
