@@ -14,6 +14,10 @@ const CHAT = {
   ],
 };
 
+// What the bench SSE upstream should send, asked in the last message: the recording proxy
+// forwards only the request fields Case sends, so it cannot travel in a field of its own.
+const sseAsk = ({ bytes, gapMs = 0 }) => ({ ...CHAT, stream: true, messages: [...CHAT.messages, { role: 'user', content: JSON.stringify({ bench_bytes: bytes, bench_gap_ms: gapMs }) }] });
+
 function target(url, token) {
   const { hostname, port, pathname } = new URL(url);
   const prefix = pathname.replace(/\/v1\/?$/, '').replace(/\/$/, '');
@@ -173,7 +177,7 @@ export async function proxyOverhead({ quick = false } = {}) {
       const sseDirect = target(sse.info.url);
       const sseProxied = target(proxySse.info.url, LANE_TOKEN);
       for (let i = 0; i < 10; i++) {
-        const r = await exchange(i % 2 ? sseProxied : sseDirect, agents[i % 2], { ...CHAT, stream: true, bench_bytes: 65536, bench_gap_ms: gapMs });
+        const r = await exchange(i % 2 ? sseProxied : sseDirect, agents[i % 2], sseAsk({ bytes: 65536, gapMs }));
         firsts[i % 2 ? 'proxied' : 'direct'].push(r.first);
       }
       results.gap = { gapMs, direct: median(firsts.direct), proxied: median(firsts.proxied) };
@@ -191,7 +195,7 @@ export async function proxyOverhead({ quick = false } = {}) {
       let proxiedBytes = 0;
       for (let i = 0; i < 6; i++) {
         const arm = i % 2 ? 'proxied' : 'direct';
-        const r = await exchange(arm === 'proxied' ? sseProxied : sseDirect, agents[i % 2], { ...CHAT, stream: true, bench_bytes: bytes });
+        const r = await exchange(arm === 'proxied' ? sseProxied : sseDirect, agents[i % 2], sseAsk({ bytes }));
         rate[arm].push(r.bytes / MiB / (r.total / 1000));
         if (arm === 'proxied') proxiedBytes += r.bytes;
       }
@@ -219,9 +223,9 @@ export async function streamingMemory({ quick = false } = {}) {
       try {
         const agent = agentFor(1);
         const to = target(proxy.info.url, LANE_TOKEN);
-        await exchange(to, agent, { ...CHAT, stream: true, bench_bytes: MiB });
+        await exchange(to, agent, sseAsk({ bytes: MiB }));
         const before = await ask(proxy.child, 'usage');
-        const r = await exchange(to, agent, { ...CHAT, stream: true, bench_bytes: size * MiB });
+        const r = await exchange(to, agent, sseAsk({ bytes: size * MiB }));
         const after = await ask(proxy.child, 'usage');
         agent.destroy();
         rows.push({ sizeMiB: size, bytes: r.bytes, seconds: r.total / 1000, rssBeforeMiB: before.rss / MiB, peakRssMiB: after.maxRss / MiB, mibPerSecond: r.bytes / MiB / (r.total / 1000) });

@@ -1,6 +1,6 @@
 // A child process serving the upstream a benchmark talks to, on 127.0.0.1.
 //   scripted: the repo's scripted provider with the sum-bug fixture's model script;
-//   sse:      a fast SSE server for long streams (body fields `bench_bytes`, `bench_gap_ms`):
+//   sse:      a fast SSE server for long streams (`bench_bytes`, `bench_gap_ms` in a JSON last message):
 //             one event at once, then after the gap `bench_bytes` of chat-completion chunk events
 //             from a prebuilt buffer, honouring backpressure, so it never holds a stream in memory.
 //   closing:  a short SSE answer, after which the connection is closed although the answer
@@ -32,7 +32,9 @@ async function sse() {
     const chunks = [];
     req.on('data', (chunk) => chunks.push(chunk));
     req.on('end', async () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      const { messages = [] } = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      const last = messages.at(-1)?.content ?? '';
+      const body = last.startsWith('{"bench_bytes"') ? JSON.parse(last) : {};
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
       res.write(EVENT);
       if (body.bench_gap_ms) await new Promise((resolve) => setTimeout(resolve, body.bench_gap_ms));

@@ -33,6 +33,7 @@ if (!report) {
   console.log(`ended in ${finalState} without a report`);
   process.exitCode = 1;
 } else {
-  console.log(`${report.status}: run ${report.run_id}, no_fallback ${report.no_fallback.verdict}`);
+  // The status says whether the route held; the claim says what the run is evidence of.
+  console.log(`${report.status}: run ${report.run_id}, no_fallback ${report.no_fallback.verdict}: ${report.claim.statement}`);
   process.exitCode = EXIT[report.status];
 }

@@ -137,7 +137,7 @@ describe('case-route run blocks before Case starts', () => {
       expect(report.case_process_started).toBe(false);
       expect(report.states_visited.map((v) => v.state)).not.toContain('case_process_started');
       expect(report.gates.filter((g) => g.outcome === 'blocked')).toHaveLength(1);
-      expect(result.stderr).toContain(`blocked: ${testCase.reason}`);
+      expect(result.stderr).toContain(`case-route: reason: ${testCase.reason}`);
       // The report is on disk as well as on stdout.
       const written = (await listTree(sandbox.out)).filter((f) => f.endsWith('report.json'));
       expect(written).toHaveLength(1);

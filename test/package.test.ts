@@ -116,7 +116,7 @@ describe('the package as a user installs it', () => {
     expect(help.stdout).toMatch(/^Usage: case-route validate/);
     // The link npm made is what npx found: the whole fake-lane route from the installed files.
     const run = await inConsumer(join(consumer, 'node_modules', '.bin', 'case-route'), ['run', '--out', 'bin-runs'], routeEnv());
-    expect(run.stderr).toMatch(/^case-route: pass$/m);
+    expect(run.stderr).toMatch(/^case-route: pass: route validated on the fake lane — not Stage 2 evidence; CTO-WORK-020 stays blocked$/m);
     expect(run.exitCode).toBe(0);
   });
 
@@ -127,7 +127,7 @@ describe('the package as a user installs it', () => {
     expect(result.exitCode).toBe(0);
     const lines = String(result.stdout).split('\n');
     expect(lines[0]).toBe('ready: loading_decision -> decision_loaded -> config_checked -> admission_matched -> provider_verified -> validated');
-    expect(lines[1]).toMatch(/^pass: run \S+, no_fallback true$/);
+    expect(lines[1]).toMatch(/^pass: run \S+, no_fallback true: route validated on the fake lane — not Stage 2 evidence; CTO-WORK-020 stays blocked$/);
     expect(lines).toContain('state case_process_started');
     expect(lines.at(-1)).toMatch(/^pass: run \S+$/);
     expect(await readdir(join(consumer, 'runs'))).toHaveLength(2);

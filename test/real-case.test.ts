@@ -33,6 +33,12 @@ describe(caseCommand ? 'real WorkOS Case' : `real WorkOS Case (${why})`, () => {
       expect(real.pipeline_outcome).toBe('completed');
       expect(report.no_fallback.verdict).toBe(true);
       expect(report.baseline_comparison?.baseline_passed).toBe(true);
+      // Real Case, but its model's answers came from the scripted provider: the route is validated
+      // with real Case, and the claim says it is not the evidence CTO-WORK-020 waits for.
+      expect(report.claim).toMatchObject({ stage2_evidence: 'route_validation', work_item: { work_id: 'CTO-WORK-020', real_pass_evidence: false } });
+      expect(report.claim.not_evidence_because.map((r) => r.reason)).toContain('replay');
+      expect(report.claim.statement).toMatch(/^route validated on the real lane against a scripted model/);
+      expect(report.claim.case_command?.[0]?.sha256).toMatch(/^[0-9a-f]{64}$/);
     } finally {
       await sandbox.cleanup();
     }

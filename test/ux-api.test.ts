@@ -21,7 +21,7 @@ describe('the programmatic API, through the examples a harness author starts fro
       expect(lines[0]).toBe('start in loading_decision');
       expect(lines).toContain('provider_verified -> case_process_started  on xstate.done.actor.prepareLanes');
       expect(lines).toContain('stage2_complete -> report_emitted  on xstate.done.actor.emitReport');
-      expect(lines.at(-1)).toMatch(/^pass: run \S+, no_fallback true$/);
+      expect(lines.at(-1)).toMatch(/^pass: run \S+, no_fallback true: route validated on the fake lane — not Stage 2 evidence; CTO-WORK-020 stays blocked$/);
       expect((await listTree(sandbox.out)).filter((f) => f.endsWith('report.json'))).toHaveLength(1);
     }));
 

@@ -62,7 +62,7 @@ describe('the attestation beside each report', () => {
       const run = await runInSandbox(sandbox);
       const intact = await runCli(['verify', run.runDir], {});
       expect(intact.exitCode).toBe(0);
-      expect(intact.stdout).toMatch(/^intact: \d+ file\(s\) checked against the attestation \(run .+, pass\)$/);
+      expect(intact.stdout).toMatch(/^intact: \d+ file\(s\) checked against the attestation \(run .+, pass\)\nclaim: route validated on the fake lane — not Stage 2 evidence; CTO-WORK-020 stays blocked$/);
 
       const config = join(run.runDir, 'lanes', 'fake', 'adapter', 'config.json');
       const original = await readFile(config);

@@ -78,7 +78,8 @@ describe('case-route manners', () => {
       expect((await run({})).stderr).not.toContain(ANSI);
       expect((await run({ FORCE_COLOR: '1' })).stderr).toContain(`${ANSI}33mblocked`);
       const noColour = await run({ FORCE_COLOR: '1', NO_COLOR: '1' });
-      expect(noColour.stderr).toContain('case-route: blocked: admission_not_admitted');
+      expect(noColour.stderr).toContain('case-route: blocked: Case was not started');
+      expect(noColour.stderr).toContain('case-route: reason: admission_not_admitted');
       expect(noColour.stderr).not.toContain(ANSI);
     });
   });

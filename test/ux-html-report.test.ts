@@ -44,6 +44,7 @@ describe('report.html in a real browser', () => {
       try {
         expect(await page.title()).toContain('blocked');
         expect(await visibleText(page, '#status')).toBe('blocked');
+        expect(await visibleText(page, '#claim')).toBe('Case was not started — not Stage 2 evidence; CTO-WORK-020 stays blocked');
         expect(await visibleText(page, '#blocked-reason')).toContain('admission_not_admitted');
         expect(await visibleText(page, '#blocked-detail')).toBe('admission_status is "pending"');
         expect(await visibleText(page, 'li.state.stopped[data-state="config_checked"]')).toContain('blocked here');
@@ -64,6 +65,7 @@ describe('report.html in a real browser', () => {
       const { page, requests } = await openReport(run.runDir);
       try {
         expect(await visibleText(page, '#status')).toBe('pass');
+        expect(await visibleText(page, '#claim')).toBe(run.report.claim.statement);
         const lanes = page.locator('table.lanes thead th');
         expect(await lanes.allTextContents()).toEqual(['', 'real (primary)', 'fake (baseline)']);
         const requestsRow = page.locator('table.lanes tr', { hasText: 'requests by model' });

@@ -40,7 +40,20 @@ export const FAIL_REASONS = {
   lane_error: 'a lane could not be supervised to its end',
 } as const;
 
+// Why a run is not the real Stage 2 pass evidence its decision record's work item waits for.
+// Every one that applies is reported; none applies only to a real-lane pass that is that evidence.
+export const NOT_EVIDENCE_REASONS = {
+  blocked: 'the run was blocked before Case started',
+  aborted: 'the run was aborted before it could pass',
+  failed: 'Case ran and the run did not pass',
+  fake_lane: 'the primary lane ran the bundled fake Case: it validates the route, not Case',
+  replay: "the model's answers were replayed from a script, not produced by the admitted model",
+  no_baseline_pass: 'the same-run fake baseline did not pass',
+  no_isolation: 'the primary lane was not isolated, so what it left could have been forged from inside it',
+} as const;
+
 export type BlockReason = keyof typeof BLOCK_REASONS;
 export type FailReason = keyof typeof FAIL_REASONS;
+export type NotEvidenceReason = keyof typeof NOT_EVIDENCE_REASONS;
 
 export const BLOCK_REASON_CODES = Object.keys(BLOCK_REASONS) as BlockReason[];

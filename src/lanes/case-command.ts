@@ -1,8 +1,11 @@
-import { constants } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { constants, createReadStream } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { basename, delimiter, isAbsolute, join, resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import type { Check } from '../gates/lane-setup-gates.js';
 import { ENV } from '../inputs/env-config.js';
+import type { CommandFile } from './lane-types.js';
 
 export type CommandResolution = Check & { readonly argv: readonly string[] };
 
@@ -49,4 +52,33 @@ export async function resolveCaseCommand(commandLine: string | undefined, path: 
     }
   }
   return { ok: false, detail: `${ENV.caseCommand}: "${program.split('/').pop()}" is not an executable file`, argv: [] };
+}
+
+async function sha256OfFile(path: string): Promise<string | null> {
+  const hash = createHash('sha256');
+  try {
+    await pipeline(createReadStream(path), hash);
+    return hash.digest('hex');
+  } catch {
+    return null;
+  }
+}
+
+async function isRegularFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+// What the resolved command runs: its program and every argument that is an absolute path to a
+// file (`node /x/case.mjs`, `bun /x/case/src/index.ts`). It cannot prove the program is WorkOS
+// Case; it records which bytes ran, by base name only. Never rejects.
+export async function identifyCommand(argv: readonly string[]): Promise<CommandFile[]> {
+  const paths = argv.filter((word, index) => index === 0 || isAbsolute(word));
+  const files = await Promise.all(
+    paths.map(async (path) => ((await isRegularFile(path)) ? { name: basename(path), sha256: await sha256OfFile(path) } : null)),
+  );
+  return files.filter((file) => file !== null);
 }

@@ -1,4 +1,5 @@
 import type { EvidenceProblem } from '../evidence/case-observations.js';
+import type { FirstError } from '../evidence/first-error.js';
 import type { EgressAttempt } from '../provider/egress-proxy.js';
 import type { LaneIsolation } from '../sandbox/isolation.js';
 import type { AuditRecord } from '../provider/recording-proxy.js';
@@ -16,12 +17,23 @@ export interface AcceptanceResult {
   readonly passed: boolean;
   readonly exit_code: number | null;
   readonly detail: string;
+  // What the check printed where it says what failed (the exercise's stderr, then the judge's
+  // output), the last 2000 bytes of each.
+  readonly output_tail: string;
 }
 
 export interface SpawnLine {
   readonly agent: string | null;
   readonly provider: string | null;
   readonly model: string | null;
+}
+
+// A file the Case command names (its program, and each absolute path among its arguments), by
+// base name and content digest (null when it cannot be read): what ran, for a reader to compare
+// with a known Case build.
+export interface CommandFile {
+  readonly name: string;
+  readonly sha256: string | null;
 }
 
 export interface ModelMapping {
@@ -63,6 +75,9 @@ export interface LaneEvidence {
   // Commits are out of reach of redaction, so the lane's whole git history is scanned instead.
   readonly history_holds_secret: boolean;
   readonly served_after: { readonly checked: boolean; readonly still_served: boolean; readonly detail: string };
+  // The configured Case command's files; null for the bundled fake Case.
+  readonly case_command: readonly CommandFile[] | null;
+  readonly first_error: FirstError | null;
   // What the lane's actor went through, as the inspector showed it (machines/lane.machine.ts).
   readonly timeline: readonly LaneTimelineEntry[];
 }

@@ -24,8 +24,8 @@ import { startScriptedProvider } from '../provider/scripted-provider.js';
 import type { Workspace } from '../run/workspace.js';
 import type { Redactor } from '../evidence/redact.js';
 import type { TreeFile } from '../fixture/fixture-tree.js';
-import { resolveCaseCommand } from './case-command.js';
-import { lanesFor, type LaneName, type LaneUpstream, type ModelMapping } from './lane-types.js';
+import { identifyCommand, resolveCaseCommand } from './case-command.js';
+import { lanesFor, type CommandFile, type LaneName, type LaneUpstream, type ModelMapping } from './lane-types.js';
 
 export interface PreparedLane {
   readonly name: LaneName;
@@ -51,6 +51,9 @@ export interface PreparedLane {
   readonly auditFile: string;
   readonly egressFile: string;
   readonly ghFile: string;
+  // The configured Case command's files, digested while the lane runs (a large binary takes most
+  // of a second); null for the bundled fake Case.
+  readonly caseCommand: Promise<readonly CommandFile[]> | null;
   // Closes the lane's recording and egress proxies once its processes are gone; the workspace
   // closes them too, for a lane that never ran.
   stopRecorders(): Promise<void>;
@@ -262,6 +265,7 @@ async function prepareLane(p: LaneToPrepare): Promise<{ lane: PreparedLane; chec
     auditFile,
     egressFile,
     ghFile,
+    caseCommand: name === 'real' ? identifyCommand(p.realArgv) : null,
     stopRecorders: async () => {
       await Promise.all([proxy.close(), egress.close(), gh.close()]);
     },

@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseSpawnLines, pipelineOutcome, readCaseEvents, type EvidenceProblem } from '../evidence/case-observations.js';
+import { firstError } from '../evidence/first-error.js';
 import { readGitHistory } from '../evidence/git-history.js';
 import type { Redactor } from '../evidence/redact.js';
 import { runAcceptanceCheck } from '../fixture/acceptance-check.js';
@@ -79,7 +80,7 @@ export async function checkLane(lane: PreparedLane, run: LaneProcessEnd, options
   // The lane's proxies keep recording through the check: an egress attempt by code the lane left
   // is evidence as much as one Case makes.
   const acceptance = options.signal.aborted
-    ? { ran: false, passed: false, exit_code: null, detail: 'the run was aborted' }
+    ? { ran: false, passed: false, exit_code: null, detail: 'the run was aborted', output_tail: '' }
     : await runAcceptanceCheck({
         laneRepo: lane.dirs.repo,
         workDir: lane.harness.acceptance,
@@ -138,7 +139,7 @@ export async function checkLane(lane: PreparedLane, run: LaneProcessEnd, options
   ]);
   const gh = await readGhCalls(lane.ghFile);
   const stillServed = listsModel(after, lane.mapping.model);
-  return {
+  const evidence: Omit<CheckedLane, 'first_error'> = {
     history_holds_secret: history.holdsSecret(options.redactor),
     lane: lane.name,
     role: lane.role,
@@ -164,5 +165,7 @@ export async function checkLane(lane: PreparedLane, run: LaneProcessEnd, options
       still_served: stillServed,
       detail: stillServed ? `${lane.mapping.model} still listed` : `after the lane /v1/models lists ${after.models_listed.join(', ') || 'nothing'}${after.error ? ` (${after.error})` : ''}`,
     },
+    case_command: await lane.caseCommand,
   };
+  return { ...evidence, first_error: firstError({ ...evidence, stdout, stderr, events: events.files.map((file) => file.text) }) };
 }

@@ -143,7 +143,7 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
     res.end(body);
   };
 
-  const upstreamError = (res: ServerResponse, exchange: Exchange): void => {
+  const answerUnreachable = (res: ServerResponse, exchange: Exchange): void => {
     const body = JSON.stringify({
       error: { message: `the local server did not answer: ${exchange.upstreamError?.code ?? 'error'}`, type: 'case_local_route_upstream_error', code: 'upstream_unreachable', param: null },
     });
@@ -170,7 +170,7 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
       upstreamFailed = true;
       if (!res.headersSent) {
         exchange.upstreamError = connectionFailure('connection', error);
-        upstreamError(res, exchange);
+        answerUnreachable(res, exchange);
         return;
       }
       exchange.upstreamError = connectionFailure('cut', error);

@@ -4,6 +4,7 @@ import { buildReply, completionBody, completionChunks } from './completion-forma
 import { listenOnLoopback } from './loopback-server.js';
 import { roleFromSystemPrompt, scriptedTurn, type ModelScript } from './model-script.js';
 import { readRequestBody } from './request-body.js';
+import { SCRIPTED_OWNER } from './server-kind.js';
 
 export interface ScriptedProviderOptions {
   model: string;
@@ -104,7 +105,7 @@ export async function startScriptedProvider(opts: ScriptedProviderOptions): Prom
     if (route === 'GET /health') {
       sendJson(res, 200, { status: 'ok' });
     } else if (route === 'GET /v1/models') {
-      sendJson(res, 200, { object: 'list', data: [{ id: served, object: 'model', owned_by: 'case-local-route' }] });
+      sendJson(res, 200, { object: 'list', data: [{ id: served, object: 'model', owned_by: SCRIPTED_OWNER }] });
     } else if (route === 'POST /v1/chat/completions') {
       // The served id is read once per request so a mid-run switch cannot split one reply.
       handleCompletion(req, res, opts.script, served).catch(() => res.destroy());

@@ -1,7 +1,11 @@
 import { basename } from 'node:path';
 import { objectOf, okObject, type Probe } from './probe-json.js';
 
-export type ServerKind = 'llama.cpp' | 'vllm' | 'ollama' | 'lmstudio' | 'openai-compatible';
+export type ServerKind = 'llama.cpp' | 'vllm' | 'ollama' | 'lmstudio' | 'scripted' | 'openai-compatible';
+
+// How this project's scripted provider signs the models it lists: its answers come from a model
+// script, so a run against it is a replay, never evidence of what the admitted model does.
+export const SCRIPTED_OWNER = 'case-local-route';
 
 export interface ServerCheck {
   ok: boolean;
@@ -67,22 +71,27 @@ export function cardFor(cards: readonly ModelCard[], admitted: string): ModelCar
   return cards.find((card) => card.id === admitted) ?? cards.find((card) => card.aliases.includes(admitted));
 }
 
-// LM Studio with JIT loading lists every downloaded model in /v1/models; only `state` says
-// which one would answer without a load, and `loaded_context_length` its window
-// (LM Studio docs, REST API v0: GET /api/v0/models).
+// LM Studio with JIT loading lists every downloaded model in /v1/models; `state` says whether it
+// is loaded or would be loaded by the first request, and `loaded_context_length` the window of a
+// loaded one (LM Studio docs, REST API v0: GET /api/v0/models). A model not loaded yet passes, as
+// in Ollama and llama.cpp's router: its window is known only once it loads.
+const LMSTUDIO_SERVING_STATES = new Set(['loaded', 'not-loaded']);
+
 function lmstudio(probe: Probe, admitted: string): ServerIdentity | null {
   const cards = records(okObject(probe)?.['data']);
   if (cards.length === 0 || !cards.some((card) => 'state' in card)) return null;
   const card = cards.find((entry) => entry['id'] === admitted);
   const state = text(card?.['state']);
   const loaded = tokens(card?.['loaded_context_length']);
+  const detail = state === 'not-loaded' ? `'${admitted}' is not-loaded; LM Studio loads it on the first request` : `'${admitted}' is ${state ?? 'in an unknown state'}`;
   return {
     kind: 'lmstudio',
     version: null,
-    check: card
-      ? { ok: state === 'loaded', detail: `'${admitted}' is ${state ?? 'in an unknown state'}` }
-      : { ok: false, detail: `'${admitted}' is not in /api/v0/models` },
-    context: loaded !== null ? { tokens: loaded, source: 'LM Studio /api/v0/models loaded_context_length' } : UNSTATED,
+    check: card ? { ok: state !== null && LMSTUDIO_SERVING_STATES.has(state), detail } : { ok: false, detail: `'${admitted}' is not in /api/v0/models` },
+    context:
+      loaded !== null
+        ? { tokens: loaded, source: 'LM Studio /api/v0/models loaded_context_length' }
+        : { tokens: null, source: 'LM Studio states it only once the model is loaded' },
   };
 }
 
@@ -179,9 +188,14 @@ function openaiCompatible(cards: readonly ModelCard[], admitted: string): Server
   return { kind: 'openai-compatible', version: null, check: null, context: window !== null ? { tokens: window, source: '/v1/models max_model_len' } : UNSTATED };
 }
 
+function scripted(cards: readonly ModelCard[]): ServerIdentity | null {
+  return cards.length > 0 && cards.every((card) => card.card['owned_by'] === SCRIPTED_OWNER) ? { kind: 'scripted', version: null, check: null, context: UNSTATED } : null;
+}
+
 export function identifyServer(probes: KindProbes, admitted: string): ServerIdentity {
   const cards = modelCards(probes.models);
   return (
+    scripted(cards) ??
     lmstudio(probes.lmstudioModels, admitted) ??
     ollama(probes.ollamaPs, probes.ollamaVersion, admitted) ??
     llamaCpp(probes.llamaProps, cards, admitted) ??

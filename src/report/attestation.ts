@@ -4,7 +4,7 @@ import { join, relative, sep } from 'node:path';
 import { z } from 'zod';
 import { ATTESTATION, REPORT_JSON } from './artifact-names.js';
 import { GENERATOR } from './generator.js';
-import type { Report } from './report-schema.js';
+import { ClaimSchema, type Report } from './report-schema.js';
 
 export const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
 export const PREDICATE_TYPE = 'urn:case-local-route:predicate:route-run:v1';
@@ -25,6 +25,8 @@ export const RunPredicateSchema = z.object({
     started_at: z.string(),
     finished_at: z.string(),
   }),
+  // What the run is evidence of, as report.json states it: `verify` prints this one.
+  claim: ClaimSchema,
   decision_record: z.object({ work_id: z.string(), sha256: z.string() }).nullable(),
   admission_file: z.object({ sha256: z.string() }).nullable(),
   // Each lane's generated Case config, as kept (redacted) with its evidence.
@@ -88,6 +90,7 @@ export function predicateFor(report: Report, digests: ReadonlyMap<string, string
       started_at: report.started_at,
       finished_at: report.finished_at,
     },
+    claim: report.claim,
     decision_record: report.decision_ref ? { work_id: report.decision_ref.work_id, sha256: report.decision_ref.sha256 } : null,
     admission_file: report.admission_ref ? { sha256: report.admission_ref.sha256 } : null,
     case_config: [...digests].filter(([name]) => isCaseConfig(name)).map(([name, sha256]) => ({ name, sha256 })),

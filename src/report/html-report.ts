@@ -1,4 +1,4 @@
-import { BLOCK_REASONS, FAIL_REASONS } from '../gates/reasons.js';
+import { BLOCK_REASONS, FAIL_REASONS, NOT_EVIDENCE_REASONS } from '../gates/reasons.js';
 import { stoppedStates, toMermaid } from '../graph/render-graph.js';
 import { happyPath, routeGraph, type RouteGraph } from '../graph/route-graph.js';
 import { runPathOf, type RunPath } from '../graph/run-path.js';
@@ -22,6 +22,25 @@ function yesNo(ok: boolean, yes: string, no: string): string {
 
 const STATUS_LABEL: Record<Report['status'], string> = { pass: 'pass', fail: 'fail', blocked: 'blocked', aborted: 'aborted' };
 
+// What the run is evidence of comes before anything else, so `pass` never reads as admission.
+function claimSection(report: Report): string {
+  const { claim } = report;
+  const reasons = claim.not_evidence_because
+    .map((r) => `<li><code>${esc(r.reason)}</code>: ${esc(r.detail)} <span class="muted">(${esc(NOT_EVIDENCE_REASONS[r.reason])})</span></li>`)
+    .join('');
+  const command = claim.case_command
+    ? `<p class="muted">Case command as run: ${claim.case_command.map((f) => `<code>${esc(f.name)}</code> <code class="digest">sha256:${esc(f.sha256 ?? 'unreadable')}</code>`).join(', ')}</p>`
+    : '';
+  return `<p id="claim" class="claim ${esc(claim.stage2_evidence)}">${esc(claim.statement)}</p>
+${reasons ? `<details id="claim-reasons"><summary>Why this is not the real Stage 2 pass evidence ${esc(claim.work_item.work_id ?? 'a work item')} waits for</summary><ul>${reasons}</ul></details>` : ''}${command}`;
+}
+
+function firstErrorBlock(report: Report): string {
+  if (!report.first_error) return '';
+  const [first, ...rest] = report.first_error.message.split('\n');
+  return `<div id="first-error"><p><strong>First error (${esc(report.first_error.lane)} lane):</strong> ${esc(first)}</p>${rest.length > 0 ? `<pre>${esc(rest.join('\n'))}</pre>` : ''}</div>`;
+}
+
 function headline(report: Report): string {
   switch (report.status) {
     case 'pass':
@@ -33,8 +52,8 @@ function headline(report: Report): string {
 <p id="blocked-detail">${esc(report.blocked_detail)}</p><p class="muted">${esc(meaning)}</p>`;
     }
     case 'fail':
-      return `<p id="headline"><strong>Case started and the run did not pass:</strong></p>
-<ul id="fail-reasons">${report.fail_reasons
+      return `<p id="headline"><strong>Case started and the run did not pass.</strong></p>
+${firstErrorBlock(report)}<ul id="fail-reasons">${report.fail_reasons
         .map((f) => `<li><code>${esc(f.reason)}</code>: ${esc(f.detail)} <span class="muted">(${esc(FAIL_REASONS[f.reason])})</span></li>`)
         .join('')}</ul>`;
     case 'aborted':
@@ -129,6 +148,9 @@ function lanesSection(report: Report): string {
     ['acceptance check', (l) => (l.acceptance.ran ? yesNo(l.acceptance.passed, 'passed', `failed (exit ${l.acceptance.exit_code})`) : '<span class="mark bad">✗ did not run</span>')],
     ['model still served after', (l) => yesNo(l.served_after.still_served, l.served_after.detail, l.served_after.detail)],
     ['pull requests (stand-in)', (l) => esc(`${l.pull_requests} recorded, ${l.refused_gh_calls} other gh call(s) refused`)],
+    ['first error', (l) => (l.first_error ? `<span class="first-error">${esc(l.first_error.message)}</span>` : '<span class="muted">none</span>')],
+    ['isolation', (l) => yesNo(l.isolation.mode === 'namespaces', l.isolation.detail, l.isolation.detail)],
+    ['Case command', (l) => (l.case_command ? list(l.case_command.map((f) => `${f.name} sha256:${f.sha256 ?? 'unreadable'}`), 'none') : '<span class="muted">the bundled fake Case</span>')],
     ['Stage 2', (l) => `${yesNo(l.stage2.passed, 'passed', 'failed')}${list(l.stage2.failures, '')}`],
     ['no fallback', (l) => `${yesNo(l.no_fallback.verdict, 'proven', 'not proven')}${list(l.no_fallback.failures, '')}`],
   ];
@@ -183,6 +205,8 @@ main{max-width:1100px;margin:0 auto;padding:24px}section{background:#fff;border:
 h1{font-size:20px;margin:0}h2{font-size:17px;margin:0 0 8px}h3{font-size:15px}code{font:13px ui-monospace,Menlo,Consolas,monospace}.digest{word-break:break-all}
 .muted{color:var(--muted)}table{border-collapse:collapse;width:100%}th,td{text-align:left;vertical-align:top;padding:6px 8px;border-top:1px solid var(--line)}
 thead th{border-top:0}td ul,ul.ends{margin:0;padding-left:18px}
+#claim{font-size:17px;font-weight:600;margin:4px 0 8px}#claim.real{color:var(--ok)}#claim.route_validation,#claim.none{color:var(--warn)}
+#first-error{border-left:4px solid var(--bad);padding:4px 12px;margin:8px 0}#first-error pre,.first-error{white-space:pre-wrap}
 #summary{border-width:2px}#summary.pass{border-color:var(--ok)}#summary.fail{border-color:var(--bad)}#summary.blocked{border-color:var(--warn)}
 #status{display:inline-block;font-size:28px;font-weight:700;text-transform:uppercase;letter-spacing:.04em;padding:2px 14px;border-radius:6px;margin:8px 0}
 .pass #status{background:var(--ok-bg);color:var(--ok)}.fail #status{background:var(--bad-bg);color:var(--bad)}.blocked #status{background:var(--warn-bg);color:var(--warn)}.aborted #status{background:#e5e7eb;color:#374151}
@@ -215,6 +239,7 @@ export function renderReportHtml(report: Report): string {
 <section id="summary" class="${esc(status)}">
 <h1>case-route run <code>${esc(report.run_id)}</code></h1>
 <div id="status">${esc(status)}</div>
+${claimSection(report)}
 ${headline(report)}
 <p class="muted">${esc(report.lane)} lane · started ${esc(report.started_at)} · ${esc(Number.isFinite(duration) ? duration.toFixed(1) : '?')} s · final state <code>${esc(report.final_state)}</code> · Case process started: ${report.case_process_started ? 'yes' : 'no'}</p>
 </section>

@@ -1,6 +1,7 @@
 import { ROUTE_STEPS, type RouteContext } from '../../machines/route.machine.js';
 import { lanesFor } from '../lanes/lane-types.js';
 import type { LaneEvidence } from '../lanes/lane-types.js';
+import type { ReportDraft } from './claim.js';
 import { REPORT_SCHEMA_VERSION, type LaneReport, type Report } from './report-schema.js';
 import { failFindings, judgeLane, providerErrors, type FailFinding } from './verdict.js';
 
@@ -71,7 +72,16 @@ function laneReport(lane: LaneEvidence, context: RouteContext): LaneReport {
     timeline: [...lane.timeline],
     stage2: verdict.stage2,
     no_fallback: verdict.noFallback,
+    case_command: lane.case_command ? [...lane.case_command] : null,
+    first_error: lane.first_error,
   };
+}
+
+// A failed run says why in the lane's own words: the primary lane's first error, else the
+// baseline's (a real lane can pass while its baseline does not).
+function firstErrorOf(lanes: readonly LaneReport[]): Report['first_error'] {
+  const lane = [...lanes].sort((a, b) => (a.role === b.role ? 0 : a.role === 'primary' ? -1 : 1)).find((l) => l.first_error !== null);
+  return lane?.first_error ? { lane: lane.lane, ...lane.first_error } : null;
 }
 
 function gateOutcomes(context: RouteContext, visited: ReadonlySet<string>): Report['gates'] {
@@ -112,7 +122,7 @@ function compareBaseline(lanes: readonly LaneReport[]): Report['baseline_compari
   return { baseline_passed: baseline.stage2.passed && baseline.no_fallback.verdict, differences };
 }
 
-export function projectReport(facts: RunFacts): Report {
+export function projectReport(facts: RunFacts): ReportDraft {
   const { context } = facts;
   const visited = new Set(facts.visits.map((v) => v.state));
   const started = visited.has('case_process_started');
@@ -134,6 +144,7 @@ export function projectReport(facts: RunFacts): Report {
     schema_version: REPORT_SCHEMA_VERSION,
     run_id: facts.runId,
     status,
+    first_error: status === 'fail' ? firstErrorOf(lanes) : null,
     blocked_reason: context.blocked?.reason ?? null,
     blocked_detail: context.blocked?.detail ?? null,
     fail_reasons: status === 'fail' ? findings : [],

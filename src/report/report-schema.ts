@@ -1,9 +1,31 @@
 import { z } from 'zod';
-import { BLOCK_REASON_CODES, FAIL_REASONS, type FailReason } from '../gates/reasons.js';
+import { FIRST_ERROR_SOURCES } from '../evidence/first-error.js';
+import { BLOCK_REASON_CODES, FAIL_REASONS, NOT_EVIDENCE_REASONS, type FailReason, type NotEvidenceReason } from '../gates/reasons.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
 const FAIL_REASON_CODES = Object.keys(FAIL_REASONS) as [FailReason, ...FailReason[]];
+const NOT_EVIDENCE_CODES = Object.keys(NOT_EVIDENCE_REASONS) as [NotEvidenceReason, ...NotEvidenceReason[]];
+
+const FirstErrorSchema = z.object({ source: z.enum(FIRST_ERROR_SOURCES), message: z.string() });
+const CommandFilesSchema = z.array(z.object({ name: z.string(), sha256: z.string().nullable() }));
+
+// What the run is evidence of, derived from the rest of the report by src/report/claim.ts alone.
+export const ClaimSchema = z.object({
+  // `real`: a real-lane pass, its same-run baseline passing, its lane isolated, against a model
+  // server that is not a replay. `route_validation`: any other pass. `none`: no pass.
+  stage2_evidence: z.enum(['real', 'route_validation', 'none']),
+  // The decision record's work item, and whether this run is the real Stage 2 pass evidence it
+  // waits for. The route never writes the decision record or the admission file.
+  work_item: z.object({ work_id: z.string().nullable(), real_pass_evidence: z.boolean() }),
+  // Every reason this run is not that evidence; empty exactly when it is.
+  not_evidence_because: z.array(z.object({ reason: z.enum(NOT_EVIDENCE_CODES), detail: z.string() })),
+  // The primary lane's Case command as run (null on the fake lane): the route cannot prove the
+  // program is WorkOS Case, so it names the bytes that ran.
+  case_command: CommandFilesSchema.nullable(),
+  // The claim in words: the first line of the CLI summary, the HTML and `verify`.
+  statement: z.string(),
+});
 
 const LaneReportSchema = z.object({
   lane: z.enum(['fake', 'real']),
@@ -32,7 +54,7 @@ const LaneReportSchema = z.object({
   egress_attempts: z.array(z.object({ host: z.string(), port: z.number() })),
   spawn_lines: z.array(z.object({ agent: z.string().nullable(), provider: z.string().nullable(), model: z.string().nullable() })),
   pipeline_outcome: z.string().nullable(),
-  acceptance: z.object({ ran: z.boolean(), passed: z.boolean(), exit_code: z.number().nullable(), detail: z.string() }),
+  acceptance: z.object({ ran: z.boolean(), passed: z.boolean(), exit_code: z.number().nullable(), detail: z.string(), output_tail: z.string() }),
   evidence_problems: z.array(z.object({ kind: z.enum(['truncated', 'unparseable']), detail: z.string() })),
   pull_requests: z.number(),
   refused_gh_calls: z.number(),
@@ -41,12 +63,18 @@ const LaneReportSchema = z.object({
   timeline: z.array(z.object({ at: z.string(), event: z.string() })),
   stage2: z.object({ passed: z.boolean(), failures: z.array(z.string()) }),
   no_fallback: z.object({ verdict: z.boolean(), failures: z.array(z.string()) }),
+  case_command: CommandFilesSchema.nullable(),
+  first_error: FirstErrorSchema.nullable(),
 });
 
 export const ReportSchema = z.object({
   schema_version: z.literal(REPORT_SCHEMA_VERSION),
   run_id: z.string(),
   status: z.enum(['pass', 'fail', 'blocked', 'aborted']),
+  claim: ClaimSchema,
+  // Why a failed run failed, in the lane's own words: the first error of the primary lane, else
+  // of the baseline; null unless the run failed and a lane said something.
+  first_error: FirstErrorSchema.extend({ lane: z.enum(['fake', 'real']) }).nullable(),
   blocked_reason: z.enum(BLOCK_REASON_CODES as [string, ...string[]]).nullable(),
   blocked_detail: z.string().nullable(),
   fail_reasons: z.array(z.object({ reason: z.enum(FAIL_REASON_CODES), detail: z.string() })),
@@ -87,4 +115,5 @@ export const ReportSchema = z.object({
 });
 
 export type Report = z.infer<typeof ReportSchema>;
+export type Claim = z.infer<typeof ClaimSchema>;
 export type LaneReport = z.infer<typeof LaneReportSchema>;

@@ -2,11 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ATTESTATION, REPORT_JSON } from './artifact-names.js';
 import { listRunDir, predicateFor, sha256Of, StatementSchema, type RunPredicate } from './attestation.js';
-import { ReportSchema } from './report-schema.js';
+import { claimOf } from './claim.js';
+import { ReportSchema, type Claim } from './report-schema.js';
 
 export interface EvidenceVerdict {
   readonly intact: boolean;
   readonly run: RunPredicate['run'] | null;
+  // What the run is evidence of, as attested; null unless intact, so an edited copy claims nothing.
+  readonly claim: Claim | null;
   readonly files_checked: number;
   // Empty exactly when intact: each entry names one file or one field and what is wrong with it.
   readonly problems: readonly string[];
@@ -38,15 +41,15 @@ function parseJson(text: string): unknown {
   }
 }
 
-const PREDICATE_FIELDS = ['run', 'decision_record', 'admission_file', 'case_config', 'fixture_tree', 'report'] as const;
+const PREDICATE_FIELDS = ['run', 'claim', 'decision_record', 'admission_file', 'case_config', 'fixture_tree', 'report'] as const;
 
 // Recomputes every digest the statement names from the files as they are now, refuses files it
 // does not name, and checks that what the predicate says about the run is what report.json says.
 export async function verifyEvidence(runDir: string): Promise<EvidenceVerdict> {
   const text = await readText(join(runDir, ATTESTATION));
-  if (text === null) return { intact: false, run: null, files_checked: 0, problems: [`${ATTESTATION} is missing`] };
+  if (text === null) return { intact: false, run: null, claim: null, files_checked: 0, problems: [`${ATTESTATION} is missing`] };
   const parsed = StatementSchema.safeParse(parseJson(text));
-  if (!parsed.success) return { intact: false, run: null, files_checked: 0, problems: [`${ATTESTATION} is not a case-route in-toto statement`] };
+  if (!parsed.success) return { intact: false, run: null, claim: null, files_checked: 0, problems: [`${ATTESTATION} is not a case-route in-toto statement`] };
   const statement = parsed.data;
   const problems: string[] = [];
   const entries = new Map((await listRunDir(runDir)).map((entry) => [entry.name, entry]));
@@ -76,10 +79,14 @@ export async function verifyEvidence(runDir: string): Promise<EvidenceVerdict> {
   if (!named.has(REPORT_JSON)) problems.push(`${ATTESTATION} does not cover ${REPORT_JSON}`);
   else if (report && !report.success) problems.push(`${REPORT_JSON} is not a valid case-route report`);
   else if (report?.success) {
+    // The claim must follow from the report's own evidence: rewriting it, even with every digest
+    // recomputed, does not make a run say more than it showed.
+    if (canonical(claimOf(report.data)) !== canonical(report.data.claim)) problems.push(`${REPORT_JSON}'s claim does not follow from its evidence`);
     const expected = predicateFor(report.data, digests);
     for (const field of PREDICATE_FIELDS) {
       if (canonical(expected[field]) !== canonical(statement.predicate[field])) problems.push(`predicate.${field} does not match the files`);
     }
   }
-  return { intact: problems.length === 0, run: statement.predicate.run, files_checked: digests.size, problems };
+  const intact = problems.length === 0;
+  return { intact, run: statement.predicate.run, claim: intact ? statement.predicate.claim : null, files_checked: digests.size, problems };
 }

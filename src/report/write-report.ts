@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { nanoid } from 'nanoid';
 import type { Redactor } from '../evidence/redact.js';
 import { REPORT_JSON } from './artifact-names.js';
+import { withClaim, type ReportDraft } from './claim.js';
 import { writeCompanions } from './companions.js';
 import { projectReport, type RunFacts } from './project-report.js';
 import type { Report } from './report-schema.js';
@@ -49,7 +50,9 @@ export async function emitReport(
   const artifactFindings = await scanArtifacts(runDir, redactor);
   const draft = projectReport({ ...facts, artifactFindings, redactionCount: redactor.count });
   const text = redactor.redact(`${JSON.stringify(draft, null, 2)}\n`);
-  const report = { ...(JSON.parse(text) as Report), redactions: { count: redactor.count } };
+  // The claim is derived from the report as written, redacted, so that `verify` deriving it again
+  // from report.json gets the same words.
+  const report = withClaim({ ...(JSON.parse(text) as ReportDraft), redactions: { count: redactor.count } });
   const file = join(runDir, REPORT_JSON);
   await writeAtomically(file, `${JSON.stringify(report, null, 2)}\n`);
   try {

@@ -20,7 +20,7 @@ const modelList = (...ids: string[]) => (_req: unknown, res: Parameters<typeof s
   sendJson(res, 200, { object: 'list', data: ids.map((id) => ({ id, object: 'model' })) });
 
 describe('observeProvider against the scripted provider', () => {
-  it('sees a reachable plain server listing the admitted model', async () => {
+  it('sees a reachable server listing the admitted model, and knows it for the scripted provider', async () => {
     const provider = await startScriptedProvider({ model: MODEL, script: { roles: {} } });
     stops.push(provider.close);
     expect(await observeProvider(provider.url, MODEL)).toEqual({
@@ -29,7 +29,7 @@ describe('observeProvider against the scripted provider', () => {
       health_status: 200,
       models_listed: [MODEL],
       model_aliases: {},
-      server_kind: 'openai-compatible',
+      server_kind: 'scripted',
       server_version: null,
       server_check: null,
       context_window: { tokens: null, source: 'not stated by the server' },
@@ -99,18 +99,19 @@ describe('observeProvider against stand-ins for known servers', () => {
     expect(await observeProvider(loading.url, MODEL)).toMatchObject({ reachable: true, health_status: 503, error: 'GET /health answered 503 (not ready)' });
   });
 
-  it('recognises LM Studio and passes only a loaded admitted model', async () => {
-    const states: Record<string, string> = { [MODEL]: 'loaded', 'gemma-3': 'not-loaded' };
+  it('recognises LM Studio and passes a loaded admitted model or one it loads on demand', async () => {
+    const states: Record<string, string> = { [MODEL]: 'loaded', 'gemma-3': 'not-loaded', 'mid-download': 'downloading' };
     const lmstudio = await fake({
-      'GET /v1/models': modelList(MODEL, 'gemma-3'),
+      'GET /v1/models': modelList(MODEL, 'gemma-3', 'mid-download'),
       'GET /api/v0/models': (_req, res) => sendJson(res, 200, { object: 'list', data: Object.entries(states).map(([id, state]) => ({ id, object: 'model', state })) }),
     });
     expect(await observeProvider(lmstudio.url, MODEL)).toMatchObject({
       server_kind: 'lmstudio',
-      models_listed: [MODEL, 'gemma-3'],
+      models_listed: [MODEL, 'gemma-3', 'mid-download'],
       server_check: { ok: true, detail: `'${MODEL}' is loaded` },
     });
-    expect((await observeProvider(lmstudio.url, 'gemma-3')).server_check).toEqual({ ok: false, detail: "'gemma-3' is not-loaded" });
+    expect((await observeProvider(lmstudio.url, 'gemma-3')).server_check).toEqual({ ok: true, detail: "'gemma-3' is not-loaded; LM Studio loads it on the first request" });
+    expect((await observeProvider(lmstudio.url, 'mid-download')).server_check).toEqual({ ok: false, detail: "'mid-download' is downloading" });
     expect((await observeProvider(lmstudio.url, 'absent')).server_check?.ok).toBe(false);
   });
 

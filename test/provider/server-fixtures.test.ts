@@ -116,10 +116,12 @@ describe('LM Studio, from its docs', () => {
     });
   });
 
-  it("blocks LM Studio's default 4096-token window, and a model that is not loaded", async () => {
+  it("blocks LM Studio's default 4096-token window, and lets a model it loads on demand through, its window unknown", async () => {
     expect(contextWindowFitsCase(await observeProvider((await replay('lmstudio.json', 'default_window')).url, MODEL))).toMatchObject({ reason: 'context_window_too_small' });
     const notLoaded = await observeProvider((await replay('lmstudio.json', 'not_loaded')).url, MODEL);
-    expect(modelIsServed(notLoaded, MODEL)).toEqual({ ok: false, reason: 'model_not_served', detail: `lmstudio reports: '${MODEL}' is not-loaded` });
+    expect(modelIsServed(notLoaded, MODEL)).toEqual({ ok: true });
+    expect(notLoaded.context_window).toEqual({ tokens: null, source: 'LM Studio states it only once the model is loaded' });
+    expect(modelIsServed(notLoaded, 'another-model')).toMatchObject({ ok: false, reason: 'model_not_served' });
   });
 
   it("recognises LM Studio's context error and the counts it names", async () => {

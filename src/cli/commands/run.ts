@@ -4,6 +4,7 @@ import { createRouteActor } from '../../run/run-route.js';
 import { validateRoute } from '../../run/validate-route.js';
 import { DEFAULT_FIXTURE, DEFAULT_OUT_DIR } from '../../run/route-options.js';
 import { REPORT_HTML } from '../../report/artifact-names.js';
+import type { Report } from '../../report/report-schema.js';
 import { parse, portNumber, positiveSeconds, UsageError } from '../args.js';
 import { EXIT, exitCodeFor } from '../exit-codes.js';
 import type { RouteInspector } from '../inspector.js';
@@ -24,6 +25,19 @@ const RUN_ONLY = {
   'inspect-port': { type: 'string' },
   'inspect-delay': { type: 'string' },
 } as const;
+
+// Why a run did not pass, the lane's own first error before the reason codes: what went wrong
+// in the user's terms, then which rule that broke.
+function whyLines(report: Report): string[] {
+  const lines: string[] = [];
+  if (report.status === 'blocked') lines.push(`reason: ${report.blocked_reason}: ${report.blocked_detail}`);
+  if (report.first_error) {
+    const [first, ...rest] = report.first_error.message.split('\n');
+    lines.push(`${report.first_error.lane} lane: ${first}`, ...rest.map((line) => `  ${line}`));
+  }
+  for (const finding of report.fail_reasons) lines.push(`reason: ${finding.reason}: ${finding.detail}`);
+  return lines;
+}
 
 export async function runCommand(args: string[], mode: 'run' | 'validate'): Promise<number> {
   // validate takes only the common flags, so `validate --inspect` is a usage error, not ignored.
@@ -103,8 +117,8 @@ export async function runCommand(args: string[], mode: 'run' | 'validate'): Prom
     // The report as written, and where it was written (relative to the current directory, like
     // every path this command prints).
     if (values.json) printData(JSON.stringify({ report_file: reportPath, ...report }, null, 2));
-    const why = report.status === 'blocked' ? `: ${report.blocked_reason}: ${report.blocked_detail}` : report.status === 'fail' ? `: ${report.fail_reasons.map((f) => f.reason).join(', ')}` : '';
-    say(`${verdictWord(process.stderr, report.status)}${why}`);
+    say(`${verdictWord(process.stderr, report.status)}: ${report.claim.statement}`);
+    for (const line of whyLines(report)) say(line);
     const exposed = report.lanes.filter((l) => l.isolation.mode === 'off').map((l) => l.lane);
     if (exposed.length > 0) say(`not isolated (${exposed.join(', ')} lane): egress and tampering were observed, not prevented`);
     say(`report: ${reportPath}`);

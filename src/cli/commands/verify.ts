@@ -30,7 +30,8 @@ export async function verifyCommand(args: string[]): Promise<number> {
   } else {
     const word = verdictWord(process.stdout, verdict.intact ? 'intact' : 'not intact');
     const run = verdict.run ? ` (run ${verdict.run.run_id}, ${verdict.run.status})` : '';
-    const lines = [`${word}: ${verdict.files_checked} file(s) checked against the attestation${run}`, ...verdict.problems.map((p) => `  ${p}`)];
+    const claim = verdict.claim ? `claim: ${verdict.claim.statement}` : 'claim: none, the evidence is not intact';
+    const lines = [`${word}: ${verdict.files_checked} file(s) checked against the attestation${run}`, claim, ...verdict.problems.map((p) => `  ${p}`)];
     printData(lines.join('\n'));
   }
   return verdict.intact ? EXIT.pass : EXIT.fail;
