@@ -45,8 +45,8 @@ function firstNumber(text: string, pattern: RegExp): number | null {
 //     (llm/llama_server.go) or "the input length exceeds the context length" (server/routes.go).
 const CONTEXT_WORDING = /exceed[^.]{0,40}context|context[^.]{0,40}(exceed|overflow)|maximum context length|(greater|longer) than the context length|context length of only/i;
 
-export function statusFailure(status: number, body: Buffer): UpstreamFailure {
-  const text = body.toString('utf8');
+export function statusFailure(status: number, body: Uint8Array): UpstreamFailure {
+  const text = new TextDecoder().decode(body);
   let json: unknown;
   try {
     json = JSON.parse(text);
