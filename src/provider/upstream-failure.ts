@@ -45,7 +45,6 @@ function firstNumber(text: string, pattern: RegExp): number | null {
 //     (llm/llama_server.go) or "the input length exceeds the context length" (server/routes.go).
 const CONTEXT_WORDING = /exceed[^.]{0,40}context|context[^.]{0,40}(exceed|overflow)|maximum context length|(greater|longer) than the context length|context length of only/i;
 
-// Uint8Array, not Buffer: these declarations are published, and a consumer may have no @types/node.
 export function statusFailure(status: number, body: Uint8Array): UpstreamFailure {
   const text = new TextDecoder().decode(body);
   let json: unknown;
