@@ -9,7 +9,7 @@ would never end a turn, and Case asks for up to a quarter of the window per answ
 
 Everything comes from the llama.cpp source the suite builds llama-server from: the `gguf-py`
 package, the tokenizer in `models/ggml-vocab-qwen2.gguf` and a template from `models/templates/`.
-Needs numpy (Debian: `apt-get install -y python3-numpy`; or `pip install numpy`).
+Needs numpy (Debian's python3-numpy package, or pip's numpy).
 
 Usage: make-tiny-model.py --source LLAMA_CPP_SRC --out FILE [--template NAME] [--context N]
 """
@@ -21,7 +21,7 @@ from pathlib import Path
 try:
     import numpy as np
 except ImportError:
-    sys.exit("make-tiny-model.py needs numpy: apt-get install -y python3-numpy (Debian/Ubuntu) or pip install numpy")
+    sys.exit("make-tiny-model.py needs numpy: Debian's python3-numpy package, or pip's numpy")
 
 N_EMBD = 64
 N_HEAD = 4

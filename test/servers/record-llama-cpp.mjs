@@ -42,7 +42,7 @@ const PROBES = ['/health', '/v1/models', '/props', '/api/ps', '/api/v0/models', 
 // Filled in once the scratch directory exists: the router's models directory is under it.
 const REPLACED = [
   [cacheRoot(), '/var/cache/case-local-route'],
-  [homedir(), '/home/user'],
+  [homedir(), '~'],
 ];
 
 const replaceAll = (text) => REPLACED.reduce((out, [from, to]) => out.split(from).join(to), text);
