@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmod, mkdir, readFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm } from 'node:fs/promises';
 import { execa } from 'execa';
 import { join } from 'node:path';
 import { nanoid } from 'nanoid';
@@ -152,6 +152,19 @@ describe('a sealed lane', () => {
       const { report } = await runReal(sandbox, 'event-files-case.mjs', [kind]);
       expect(report.status).toBe('fail');
       expect(reasons(report)).toContain(reason);
+    }));
+});
+
+describe('a run directory inside the checkout (the default --out)', () => {
+  it('the lane still sees the checkout it needs, and the run passes', () =>
+    withSandbox(provider.url, async (sandbox) => {
+      const out = join('case-route-runs', `test-${nanoid(8)}`);
+      try {
+        const result = await runCli(['run', '--json', '--out', out], sandbox.env());
+        expect(parseReport(result.stdout).status).toBe('pass');
+      } finally {
+        await rm(join(ROOT, out), { recursive: true, force: true });
+      }
     }));
 });
 

@@ -144,7 +144,9 @@ export async function prepareLanes(args: PrepareLanesArgs): Promise<{ facts: Lan
     home: args.parentEnv.HOME ?? homedir(),
     path: args.parentEnv.PATH ?? '',
     extraReadable: (args.parentEnv[SANDBOX_READ_ENV] ?? '').split(delimiter).filter((p) => p.startsWith('/')),
-    protect: [args.workspace.dir, args.runDir, args.parentEnv.HOME ?? homedir()],
+    // The run directory is not here: inside a checkout shown read-only (the default --out), it is
+    // covered again after the checkout's bind.
+    protect: [args.workspace.dir, args.parentEnv.HOME ?? homedir()],
   });
   const isolationFacts = {
     ok: true,

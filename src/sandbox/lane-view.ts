@@ -21,7 +21,7 @@ export interface LaneViewArgs {
   // CTO_HARNESS_CASE_SANDBOX_READ: more paths a Case installation needs, read-only.
   readonly extraReadable: readonly string[];
   // Never shown, even where a path of the lists above would contain it: the run's workspace (the
-  // harness's evidence), the run directory, the harness's home.
+  // harness's evidence), the harness's home.
   readonly protect: readonly string[];
 }
 

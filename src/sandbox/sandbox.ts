@@ -15,7 +15,7 @@ export interface SandboxContext {
   // The PATH a sandboxed command runs with; its directories stay readable.
   readonly path: string;
   readonly extraReadable: readonly string[];
-  // Never shown to a sandbox, whatever else it is shown: the workspace, the run directory, the home.
+  // Never shown to a sandbox, whatever else it is shown: the workspace, the home.
   readonly protect: readonly string[];
 }
 
