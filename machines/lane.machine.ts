@@ -1,5 +1,5 @@
 import { assign, fromCallback, sendTo, setup } from 'xstate';
-import type { CheckedLane, LaneEvidence, LaneName, LaneTimelineEntry, SpawnLine } from '../src/lanes/lane-types.js';
+import type { CheckedLane, LaneEvidence, LaneName, LaneProcessEnd, LaneTimelineEntry, SpawnLine } from '../src/lanes/lane-types.js';
 
 // One lane of Stage 2, as a person watching it can follow: preparing (its process not yet
 // spawned), running, then how it ended (exited, timed_out, killed), then checked (acceptance run,
@@ -7,15 +7,7 @@ import type { CheckedLane, LaneEvidence, LaneName, LaneTimelineEntry, SpawnLine 
 // by the actor that saw it; the lane's timeline in the report is this list of events.
 
 // How the lane's process ended, as the actor that ran it saw it.
-export interface ProcessEnd {
-  readonly startedAt: string;
-  readonly exitCode: number | null;
-  readonly signal: string | null;
-  readonly timedOut: boolean;
-  readonly aborted: boolean;
-  readonly truncated: boolean;
-  readonly durationMs: number;
-}
+export type ProcessEnd = LaneProcessEnd;
 
 export type StopReason = 'abort' | 'deadline';
 

@@ -11,6 +11,22 @@ export function lanesFor(lane: LaneName): LaneName[] {
   return lane === 'real' ? ['real', 'fake'] : ['fake'];
 }
 
+// How a process tree ended (src/lanes/process-tree.ts).
+export interface TreeRunResult {
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  readonly timedOut: boolean;
+  readonly aborted: boolean;
+  // An output stream reached its cap: the tail is not on disk, so the run proves nothing.
+  readonly truncated: boolean;
+  readonly durationMs: number;
+}
+
+// How the lane's process ended, as its watcher saw it: the facts the checks start from.
+export interface LaneProcessEnd extends TreeRunResult {
+  readonly startedAt: string;
+}
+
 // The harness's own acceptance check of a lane's copy of the fixture.
 export interface AcceptanceResult {
   readonly ran: boolean;

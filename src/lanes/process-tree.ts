@@ -4,15 +4,9 @@ import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import { execa, type ResultPromise } from 'execa';
 
-export interface TreeRunResult {
-  readonly exitCode: number | null;
-  readonly signal: string | null;
-  readonly timedOut: boolean;
-  readonly aborted: boolean;
-  // An output stream reached its cap: the tail is not on disk, so the run proves nothing.
-  readonly truncated: boolean;
-  readonly durationMs: number;
-}
+import type { TreeRunResult } from './lane-types.js';
+
+export type { TreeRunResult } from './lane-types.js';
 
 export type OutputStream = 'stdout' | 'stderr';
 

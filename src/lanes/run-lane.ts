@@ -9,9 +9,9 @@ import { readEgressLog } from '../provider/egress-proxy.js';
 import { readGhCalls } from '../provider/gh-recorder.js';
 import { listsModel, observeProvider } from '../provider/preflight.js';
 import { readAudit } from '../provider/recording-proxy.js';
-import type { CheckedLane, SpawnLine } from './lane-types.js';
+import type { CheckedLane, LaneProcessEnd, SpawnLine } from './lane-types.js';
 import type { PreparedLane } from './prepare-lanes.js';
-import { runProcessTree, type TreeRunResult } from './process-tree.js';
+import { runProcessTree } from './process-tree.js';
 
 export interface RunLaneOptions {
   readonly signal: AbortSignal;
@@ -37,11 +37,6 @@ export interface LaneProcessHooks {
   readonly onStart: () => void;
   // Each spawn line as it streams by; the files read after the lane are still what is judged.
   readonly onSpawnLine: (line: SpawnLine) => void;
-}
-
-// How the lane's process ended, as its watcher saw it: the facts the checks start from.
-export interface LaneProcessEnd extends TreeRunResult {
-  readonly startedAt: string;
 }
 
 function outputFiles(lane: PreparedLane) {
