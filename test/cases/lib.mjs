@@ -31,6 +31,16 @@ export function breakTheFix() {
   writeFileSync(join(process.cwd(), 'src', 'sum.mjs'), 'export function sum(a, b) {\n  return a - b;\n}\n');
 }
 
+// After the fake Case, the subtracting sum() comes back behind `prelude`, code that runs when the
+// acceptance check imports it; then the fake Case runs.
+export async function unfixBehind(prelude) {
+  afterCase(() => {
+    writeFileSync('src/sum.mjs', `${prelude}\nexport function sum(a, b) {\n  return a - b;\n}\n`);
+    git('commit', '-qam', 'sum: tidy');
+  });
+  await runFakeCase();
+}
+
 export function git(...args) {
   execFileSync('git', args, { stdio: 'ignore' });
 }

@@ -2,8 +2,8 @@
 // child process imports it: the judge (the check's own Node, its parent) has the same uid and no
 // more capabilities, so the child may ptrace it. Stopped in epoll_pwait, its registers are set to
 // make one more system call, exit_group(0), and the check exits 0 before it can assert.
-import { existsSync, writeFileSync } from 'node:fs';
-import { afterCase, git, runFakeCase } from './lib.mjs';
+import { existsSync } from 'node:fs';
+import { unfixBehind } from './lib.mjs';
 
 const python = ['/usr/bin/python3', '/usr/local/bin/python3', '/bin/python3'].find((p) => existsSync(p));
 const inject = `
@@ -22,13 +22,6 @@ libc.ptrace(17, pid, None, None)
 const unfixed = `import { spawnSync } from 'node:child_process';
 spawnSync(${JSON.stringify(python ?? 'python3')}, ['-c', ${JSON.stringify(inject)}, String(process.ppid)], { stdio: 'ignore' });
 await new Promise((resolve) => setTimeout(resolve, 5000));
-export function sum(a, b) {
-  return a - b;
-}
 `;
 
-afterCase(() => {
-  writeFileSync('src/sum.mjs', unfixed);
-  git('commit', '-qam', 'sum: tidy');
-});
-await runFakeCase();
+await unfixBehind(unfixed);
