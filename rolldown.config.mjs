@@ -9,7 +9,7 @@ const ROUTE_START = [
   'src/(run|inputs|gates)/',
   'src/paths\\.js',
   'src/evidence/redact\\.js',
-  'src/provider/(preflight|base-url|probe-json|server-kind)\\.js',
+  'src/local-server/',
   'src/report/(generator|artifact-names)\\.js',
   // Not zod's JSON Schema generator: only `case-route schema` uses it.
   'node_modules/zod/v4/(mini/|core/(?!to-json-schema|json-schema)|locales/en)',

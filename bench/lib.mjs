@@ -28,7 +28,7 @@ export function routeEnv(baseUrl) {
     CTO_HARNESS_CASE_MODEL_PROVIDER: 'qwen-local',
     CTO_HARNESS_CASE_MODEL: MODEL,
     CTO_HARNESS_CASE_LOCAL_BASE_URL: baseUrl,
-    CTO_HARNESS_CASE_COMMAND: `${process.execPath} ${join(ROOT, 'test', 'cases', 'well-behaved-case.mjs')}`,
+    CTO_HARNESS_CASE_COMMAND: `${process.execPath} ${join(ROOT, 'test', 'case-standins', 'well-behaved-case.mjs')}`,
   };
 }
 

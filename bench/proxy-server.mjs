@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DIST, LANE_TOKEN, MODEL, serveUsage } from './lib.mjs';
 
-const { readAudit, startRecordingProxy } = await import(new URL('src/provider/recording-proxy.js', DIST));
+const { readAudit, startRecordingProxy } = await import(new URL('src/proxy/recording-proxy.js', DIST));
 const dir = await mkdtemp(join(tmpdir(), 'case-route-bench-proxy-'));
 const auditFile = join(dir, 'audit.jsonl');
 const proxy = await startRecordingProxy({

@@ -13,8 +13,8 @@ import { DIST, MODEL, ROOT, serveUsage } from './lib.mjs';
 const mode = process.argv[2];
 
 async function scripted() {
-  const { startScriptedProvider } = await import(new URL('src/provider/scripted-provider.js', DIST));
-  const { ModelScriptSchema } = await import(new URL('src/provider/model-script.js', DIST));
+  const { startScriptedProvider } = await import(new URL('src/scripted-provider/scripted-provider.js', DIST));
+  const { ModelScriptSchema } = await import(new URL('src/scripted-provider/model-script.js', DIST));
   const script = ModelScriptSchema.parse(JSON.parse(readFileSync(`${ROOT}examples/fixtures/sum-bug/model-script.json`, 'utf8')));
   return startScriptedProvider({ model: MODEL, script });
 }

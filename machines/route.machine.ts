@@ -23,7 +23,7 @@ import type { Decision } from '../src/inputs/decision.js';
 import type { EnvConfig } from '../src/inputs/env-config.js';
 import type { JsonInput } from '../src/inputs/json-input.js';
 import type { LaneName, LanesOutcome } from '../src/lanes/lane-types.js';
-import type { PreflightObservation } from '../src/provider/preflight.js';
+import type { PreflightObservation } from '../src/local-server/preflight.js';
 import type { EmittedReport } from '../src/report/report-types.js';
 import { supervisorMachine } from './supervisor.machine.js';
 

@@ -5,7 +5,8 @@ import { checkRouteOptions, type RouteOptions } from './run/route-options.js';
 import { createRouteActor as createRouteActorUnchecked, type RouteRun } from './run/run-route.js';
 
 export { routeMachine, ROUTE_STEPS, GATE_NAMES, type GateName, type RouteContext } from '../machines/route.machine.js';
-export { BLOCK_REASONS, FAIL_REASONS, type BlockReason, type FailReason } from './gates/reasons.js';
+export { BLOCK_REASONS, type BlockReason } from './gates/reasons.js';
+export { FAIL_REASONS, type FailReason } from './report/verdict-reasons.js';
 export { DecisionSchema, type Decision } from './inputs/decision.js';
 export type { Environment } from './inputs/env-config.js';
 export { AdmissionSchema, ADMISSION_STATUSES, type Admission } from './inputs/admission.js';

@@ -11,7 +11,7 @@ import { parseReport, ROOT, runCli, useProvider, withSandbox, type Sandbox } fro
 const provider = useProvider();
 
 async function runReal(sandbox: Sandbox, script: string, args: string[] = []) {
-  const command = [process.execPath, join(ROOT, 'test', 'cases', script), ...args].join(' ');
+  const command = [process.execPath, join(ROOT, 'test', 'case-standins', script), ...args].join(' ');
   const result = await runCli(['run', '--lane', 'real', '--json', '--out', sandbox.out], sandbox.env({ CTO_HARNESS_CASE_COMMAND: command }));
   const report = parseReport(result.stdout);
   return { ...result, report, runDir: join(sandbox.out, report.run_id) };

@@ -14,7 +14,7 @@ describe('stopping the route actor from a harness script', () => {
     const previousTmp = process.env.TMPDIR;
     process.env.TMPDIR = sandbox.tmp;
     try {
-      const env = sandbox.env({ CTO_HARNESS_CASE_COMMAND: `${process.execPath} ${join(ROOT, 'test', 'cases', 'hanging-case.mjs')} ${marker}` });
+      const env = sandbox.env({ CTO_HARNESS_CASE_COMMAND: `${process.execPath} ${join(ROOT, 'test', 'case-standins', 'hanging-case.mjs')} ${marker}` });
       const run = await createRouteActor({ lane: 'real', env, outDir: sandbox.out, cwd: sandbox.dir });
       run.actor.start();
       expect(await waitFor(() => processesCarrying(`${marker}-grandchild`).length > 0)).toBe(true);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ScriptedProvider } from '../src/provider/scripted-provider.js';
+import type { ScriptedProvider } from '../src/scripted-provider/scripted-provider.js';
 import { EXAMPLES, listTree, makeSandbox, parseReport, ROOT, runCli, startProvider, type Sandbox } from './support/cli.js';
 
 const decision = JSON.parse(readFileSync(join(EXAMPLES, 'decision.json'), 'utf8'));
@@ -206,7 +206,7 @@ describe('case-route validate', () => {
         reason: 'case_command_missing',
         detail: 'CTO_HARNESS_CASE_COMMAND: "index.ts" does not exist or cannot be read',
       });
-      const relative = await runCli(['validate', '--lane', 'real', '--json'], sandbox.env({ CTO_HARNESS_CASE_COMMAND: `${process.execPath} test/cases/well-behaved-case.mjs --verbose` }), ROOT);
+      const relative = await runCli(['validate', '--lane', 'real', '--json'], sandbox.env({ CTO_HARNESS_CASE_COMMAND: `${process.execPath} test/case-standins/well-behaved-case.mjs --verbose` }), ROOT);
       expect(relative.exitCode).toBe(0);
       expect(JSON.parse(relative.stdout).status).toBe('ready');
     } finally {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ScriptedProvider } from '../src/provider/scripted-provider.js';
+import type { ScriptedProvider } from '../src/scripted-provider/scripted-provider.js';
 import { EXAMPLES, listTree, makeSandbox, MODEL, parseReport, ROOT, runCli, useProvider } from './support/cli.js';
 
 const provider = useProvider();
@@ -44,7 +44,7 @@ describe('case-route run on the fake lane', () => {
   });
 
   it('fails, not passes, when the model never fixes the fixture', async () => {
-    const { startScriptedProvider } = await import('../src/provider/scripted-provider.js');
+    const { startScriptedProvider } = await import('../src/scripted-provider/scripted-provider.js');
     const lazy = await startScriptedProvider({ model: MODEL, script: { roles: {} } });
     const sandbox = await makeSandbox(lazy.url);
     try {

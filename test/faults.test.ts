@@ -8,7 +8,7 @@ import { EXAMPLES, listTree, makeSandbox, parseReport, ROOT, runCli, useProvider
 
 const provider = useProvider();
 
-const caseCommand = (script: string) => `${process.execPath} ${join(ROOT, 'test', 'cases', script)}`;
+const caseCommand = (script: string) => `${process.execPath} ${join(ROOT, 'test', 'case-standins', script)}`;
 
 // A loopback upstream in front of the scripted provider whose behaviour a test decides.
 async function withUpstream<T>(

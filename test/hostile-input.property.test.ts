@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BLOCK_REASON_CODES } from '../src/gates/reasons.js';
-import type { ScriptedProvider } from '../src/provider/scripted-provider.js';
+import type { ScriptedProvider } from '../src/scripted-provider/scripted-provider.js';
 import { runRoute } from '../src/run/run-route.js';
 import { runCli, startProvider } from './support/cli.js';
 import { admission as ADMISSION, decision as DECISION } from './support/route-samples.js';

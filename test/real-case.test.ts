@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ScriptedProvider } from '../src/provider/scripted-provider.js';
+import type { ScriptedProvider } from '../src/scripted-provider/scripted-provider.js';
 import { makeSandbox, MODEL, parseReport, runCli, startProvider } from './support/cli.js';
 
 // Real WorkOS Case through the adapter and the recording proxy, against the scripted provider.

@@ -15,7 +15,7 @@ const provider = useProvider();
 
 
 function caseCommand(script: string, ...args: string[]): string {
-  return [process.execPath, join(ROOT, 'test', 'cases', script), ...args].join(' ');
+  return [process.execPath, join(ROOT, 'test', 'case-standins', script), ...args].join(' ');
 }
 
 async function runReal(sandbox: Sandbox, env: Record<string, string | undefined>, extra: string[] = []) {

@@ -7,14 +7,14 @@ import { describe, expect, it } from 'vitest';
 import type { Report } from '../src/report/report-schema.js';
 import { CLI, listTree, parseReport, processesCarrying, ROOT, runCli, useProvider, withSandbox, type Sandbox } from './support/cli.js';
 
-// Hostile Case stand-ins (test/cases/), one per class of attack on the evidence. Each run must end
+// Hostile Case stand-ins (test/case-standins/), one per class of attack on the evidence. Each run must end
 // not passing, or pass because the attack provably did nothing, with no process left and no
 // secret in any artifact. The lanes run isolated (the default, --isolation required).
 
 const provider = useProvider();
 
 function caseCommand(script: string, ...args: string[]): string {
-  return [process.execPath, join(ROOT, 'test', 'cases', script), ...args].join(' ');
+  return [process.execPath, join(ROOT, 'test', 'case-standins', script), ...args].join(' ');
 }
 
 async function runReal(sandbox: Sandbox, script: string, args: string[] = [], extra: string[] = [], env: Record<string, string> = {}) {

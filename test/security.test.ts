@@ -54,7 +54,7 @@ describe('secrets never leak', () => {
           ...CANARIES,
           CTO_HARNESS_CASE_DECISION_FILE: decisionFile,
           CTO_HARNESS_CASE_MODEL_ADMISSION_FILE: admissionFile,
-          CTO_HARNESS_CASE_COMMAND: `${process.execPath} ${join(ROOT, 'test', 'cases', 'env-recording-case.mjs')}`,
+          CTO_HARNESS_CASE_COMMAND: `${process.execPath} ${join(ROOT, 'test', 'case-standins', 'env-recording-case.mjs')}`,
         }),
       );
       const report = parseReport(result.stdout);
@@ -92,7 +92,7 @@ describe('secrets never leak', () => {
         ['run', '--lane', 'real', '--json', '--out', sandbox.out],
         sandbox.env({
           CTO_HARNESS_CASE_LOCAL_API_KEY: CANARIES.CTO_HARNESS_CASE_LOCAL_API_KEY,
-          CTO_HARNESS_CASE_COMMAND: `${process.execPath} ${join(ROOT, 'test', 'cases', 'echo-secret-case.mjs')} ${CANARIES.CTO_HARNESS_CASE_LOCAL_API_KEY}`,
+          CTO_HARNESS_CASE_COMMAND: `${process.execPath} ${join(ROOT, 'test', 'case-standins', 'echo-secret-case.mjs')} ${CANARIES.CTO_HARNESS_CASE_LOCAL_API_KEY}`,
         }),
       );
       const report = parseReport(result.stdout);
@@ -109,7 +109,7 @@ describe('no path of this machine in any artifact', () => {
       await mkdir(home);
       const result = await runCli(['run', '--lane', 'real', '--json', '--out', sandbox.out], sandbox.env({
         HOME: home,
-        CTO_HARNESS_CASE_COMMAND: `${process.execPath} ${join(ROOT, 'test', 'cases', 'well-behaved-case.mjs')}`,
+        CTO_HARNESS_CASE_COMMAND: `${process.execPath} ${join(ROOT, 'test', 'case-standins', 'well-behaved-case.mjs')}`,
       }));
       expect(parseReport(result.stdout).status).toBe('pass');
       const artifacts = await allText(sandbox.out);

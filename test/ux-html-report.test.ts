@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ScriptedProvider } from '../src/provider/scripted-provider.js';
+import type { ScriptedProvider } from '../src/scripted-provider/scripted-provider.js';
 import { ROOT, startProvider, withSandbox } from './support/cli.js';
 import { openBrowser, screenshotPath, type Browser } from './support/ux-browser.js';
 import { admissionWith, decisionWith, runInSandbox } from './support/ux-runs.js';
@@ -59,7 +59,7 @@ describe('report.html in a real browser', () => {
 
   it('shows a real-lane pass: both lanes side by side and the no-fallback evidence', () =>
     withSandbox(provider.url, async (sandbox) => {
-      const caseCommand = `${process.execPath} ${join(ROOT, 'test', 'cases', 'well-behaved-case.mjs')}`;
+      const caseCommand = `${process.execPath} ${join(ROOT, 'test', 'case-standins', 'well-behaved-case.mjs')}`;
       const run = await runInSandbox(sandbox, { CTO_HARNESS_CASE_COMMAND: caseCommand }, ['--lane', 'real']);
       expect(run.exitCode).toBe(0);
       const { page, requests } = await openReport(run.runDir);

@@ -96,7 +96,7 @@ describe('case-route run --inspect', () => {
       const browser = await openBrowser();
       try {
         // The real lane hangs until Stage 2's deadline; the fake baseline runs beside it.
-        const hanging = [process.execPath, join(ROOT, 'test', 'cases', 'hanging-case.mjs'), 'case-route-inspected'].join(' ');
+        const hanging = [process.execPath, join(ROOT, 'test', 'case-standins', 'hanging-case.mjs'), 'case-route-inspected'].join(' ');
         const watched = startRun(['--lane', 'real', '--timeout', '10', '--inspect-delay', '2', '--out', sandbox.out], sandbox.env({ CTO_HARNESS_CASE_COMMAND: hanging }));
         const page = await browser.context.newPage();
         await page.goto(await watched.url, { waitUntil: 'domcontentloaded' });

@@ -1,6 +1,6 @@
 import { ENV, type EnvConfig, type EnvKey } from '../inputs/env-config.js';
 import { block, PASS, type GateResult } from './gate-result.js';
-import { isLoopbackHost, parseBaseUrl } from '../provider/base-url.js';
+import { isLoopbackHost, parseBaseUrl } from '../local-server/base-url.js';
 
 // A missing variable is config_missing whichever it is, and every missing one is named at once.
 // The decision file is loaded before the environment is checked, so its variable has its own gate.

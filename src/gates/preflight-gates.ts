@@ -1,5 +1,5 @@
-import { listsModel, type PreflightObservation } from '../provider/preflight.js';
-import { MIN_CONTEXT_WINDOW } from '../adapter/context-window.js';
+import { listsModel, type PreflightObservation } from '../local-server/preflight.js';
+import { MIN_CONTEXT_WINDOW } from '../lane-setup/context-window.js';
 import { block, PASS, type GateResult } from './gate-result.js';
 
 export function providerIsReachable(observation: PreflightObservation): GateResult {

@@ -1,6 +1,6 @@
-// Every reason code the route can give, declared once. `blocked` codes stop the run before Case
-// starts; `fail` codes are verdicts on a run that started. Detail strings come from the gates and
-// the report; these texts explain the code itself.
+// Every code a gate can block the route with, declared once: each stops the run before Case
+// starts. A run that started is judged by the verdict's codes (src/report/verdict-reasons.ts).
+// Detail strings come from the gates; these texts explain the code itself.
 export const BLOCK_REASONS = {
   decision_invalid: 'the decision record is missing, unreadable, not JSON or fails its schema',
   decision_status_not_local_provider_required: 'the decision record does not require a local provider',
@@ -22,38 +22,6 @@ export const BLOCK_REASONS = {
   route_error: 'a pre-start step failed unexpectedly; the route fails closed',
 } as const;
 
-export const FAIL_REASONS = {
-  case_exit_nonzero: 'a lane process exited non-zero or was killed',
-  case_timeout: 'a lane ran past its timeout and its process tree was killed',
-  pipeline_not_completed: "Case's pipeline_end event is missing or its outcome is not completed",
-  acceptance_failed: "the fixture's acceptance check failed after the lane",
-  fallback_detected: 'positive evidence of another model or provider, or of an escape attempt',
-  no_model_traffic: 'a lane made no model request through its recording proxy',
-  evidence_truncated: "a lane's evidence reached its size cap; what it held past the cap is unseen",
-  evidence_unparseable: "a lane's evidence could not be read whole or does not have its required shape",
-  provider_error: 'the local server failed requests: no answer, an answer cut off, or an error status',
-  provider_context_exceeded: "the local server refused requests longer than its context window",
-  model_changed: 'the provider no longer serves the admitted model after the lane',
-  baseline_failed: 'the same-run fake baseline did not pass',
-  secret_detected: 'a secret value was found in an artifact',
-  path_exposed: 'an absolute path of this machine was found in an artifact',
-  lane_error: 'a lane could not be supervised to its end',
-} as const;
-
-// Why a run is not the real Stage 2 pass evidence its decision record's work item waits for.
-// Every one that applies is reported; none applies only to a real-lane pass that is that evidence.
-export const NOT_EVIDENCE_REASONS = {
-  blocked: 'the run was blocked before Case started',
-  aborted: 'the run was aborted before it could pass',
-  failed: 'Case ran and the run did not pass',
-  fake_lane: 'the primary lane ran the bundled fake Case: it validates the route, not Case',
-  replay: "the model's answers were replayed from a script, not produced by the admitted model",
-  no_baseline_pass: 'the same-run fake baseline did not pass',
-  no_isolation: 'the primary lane was not isolated, so what it left could have been forged from inside it',
-} as const;
-
 export type BlockReason = keyof typeof BLOCK_REASONS;
-export type FailReason = keyof typeof FAIL_REASONS;
-export type NotEvidenceReason = keyof typeof NOT_EVIDENCE_REASONS;
 
 export const BLOCK_REASON_CODES = Object.keys(BLOCK_REASONS) as BlockReason[];

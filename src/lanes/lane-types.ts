@@ -1,8 +1,8 @@
 import type { EvidenceProblem } from '../evidence/case-observations.js';
 import type { FirstError } from '../evidence/first-error.js';
-import type { EgressAttempt } from '../provider/egress-proxy.js';
+import type { EgressAttempt } from '../evidence/egress-log.js';
 import type { LaneIsolation } from '../sandbox/isolation.js';
-import type { AuditRecord } from '../provider/recording-proxy.js';
+import type { AuditRecord } from '../evidence/proxy-audit.js';
 
 export type LaneName = 'fake' | 'real';
 

@@ -2,11 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { nanoid } from 'nanoid';
-import { buildChildEnv } from '../adapter/child-env.js';
-import { CASE_PROVIDER_KEY } from '../adapter/case-config.js';
-import { caseModelLimits } from '../adapter/context-window.js';
-import { makeLaneDirs, type HarnessDirs, type LaneDirs } from '../adapter/lane-dirs.js';
-import { checkAdapter, readGenerated, taskFile, writeAdapter } from '../adapter/write-adapter.js';
+import { buildChildEnv } from '../lane-setup/child-env.js';
+import { CASE_PROVIDER_KEY } from '../lane-setup/case-config.js';
+import { caseModelLimits } from '../lane-setup/context-window.js';
+import { makeLaneDirs, type HarnessDirs, type LaneDirs } from '../lane-setup/lane-dirs.js';
+import { checkAdapter, readGenerated, taskFile, writeAdapter } from '../lane-setup/write-adapter.js';
 import { copyFixtureInto, WORK_BRANCH } from '../fixture/copy-fixture.js';
 import { loadFixture, type Fixture } from '../fixture/fixture-manifest.js';
 import { readFixtureTree } from '../fixture/fixture-tree.js';
@@ -15,12 +15,14 @@ import type { Admission } from '../inputs/admission.js';
 import type { EnvConfig } from '../inputs/env-config.js';
 import { sha256Hex } from '../inputs/json-input.js';
 import { DIST_SRC, FIXTURES_DIR } from '../paths.js';
-import { startEgressDenyProxy, type EgressAttempt } from '../provider/egress-proxy.js';
-import { startGhRecorder } from '../provider/gh-recorder.js';
-import { startRecordingProxy, type AuditRecord } from '../provider/recording-proxy.js';
+import { startEgressDenyProxy } from '../proxy/egress-proxy.js';
+import type { EgressAttempt } from '../evidence/egress-log.js';
+import { startGhRecorder } from '../proxy/gh-recorder.js';
+import { startRecordingProxy } from '../proxy/recording-proxy.js';
+import type { AuditRecord } from '../evidence/proxy-audit.js';
 import { probeIsolation, type IsolationMode } from '../sandbox/isolation.js';
 import { createSandbox, type Bridge, type Sandbox } from '../sandbox/sandbox.js';
-import { startScriptedProvider } from '../provider/scripted-provider.js';
+import { startScriptedProvider } from '../scripted-provider/scripted-provider.js';
 import type { Workspace } from '../run/workspace.js';
 import type { Redactor } from '../evidence/redact.js';
 import type { TreeFile } from '../fixture/fixture-tree.js';
@@ -232,7 +234,7 @@ async function prepareLane(p: LaneToPrepare): Promise<{ lane: PreparedLane; chec
     branch: WORK_BRANCH,
     taskText: fixture.taskText,
     testCommand: fixture.manifest.acceptance.join(' '),
-    ghStandin: { node: process.execPath, script: join(DIST_SRC, 'adapter', 'gh-standin.js'), recorderUrl: gh.url },
+    ghStandin: { node: process.execPath, script: join(DIST_SRC, 'lane-setup', 'gh-standin.js'), recorderUrl: gh.url },
     caseCommand: caseArgv,
   };
   await writeAdapter(spec);

@@ -1,4 +1,4 @@
-import { NOT_EVIDENCE_REASONS, type NotEvidenceReason } from '../gates/reasons.js';
+import { NOT_EVIDENCE_REASONS, type NotEvidenceReason } from './verdict-reasons.js';
 import type { Claim, Report } from './report-schema.js';
 
 // Everything a report says but what it claims: the claim is derived from the rest, here alone,

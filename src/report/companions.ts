@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { toMermaid } from '../graph/render-graph.js';
 import { routeGraph } from '../graph/route-graph.js';
@@ -8,18 +7,9 @@ import { ATTESTATION, REPORT_HTML, ROUTE_DIAGRAM } from './artifact-names.js';
 import { buildAttestation } from './attestation.js';
 import { renderReportHtml } from './html-report.js';
 import type { Report } from './report-schema.js';
+import { writeAtomically } from './write-atomically.js';
 
 export const COMPANION_FILES = [ROUTE_DIAGRAM, REPORT_HTML, ATTESTATION] as const;
-
-async function writeAtomically(file: string, text: string): Promise<void> {
-  const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-  try {
-    await writeFile(temp, text, { flag: 'wx' });
-    await rename(temp, file);
-  } finally {
-    await rm(temp, { force: true });
-  }
-}
 
 // Everything here is derived from the report as written (already redacted) and from the machine
 // definition, so nothing new can leak. The attestation comes last: it digests the others. Either

@@ -1,4 +1,5 @@
-import { BLOCK_REASONS, FAIL_REASONS, NOT_EVIDENCE_REASONS } from '../gates/reasons.js';
+import { BLOCK_REASONS } from '../gates/reasons.js';
+import { FAIL_REASONS, NOT_EVIDENCE_REASONS } from './verdict-reasons.js';
 import { stoppedStates, toMermaid } from '../graph/render-graph.js';
 import { happyPath, routeGraph, type RouteGraph } from '../graph/route-graph.js';
 import { runPathOf, type RunPath } from '../graph/run-path.js';

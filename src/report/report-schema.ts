@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FIRST_ERROR_SOURCES } from '../evidence/first-error.js';
-import { BLOCK_REASON_CODES, FAIL_REASONS, NOT_EVIDENCE_REASONS, type FailReason, type NotEvidenceReason } from '../gates/reasons.js';
+import { BLOCK_REASON_CODES } from '../gates/reasons.js';
+import { FAIL_REASONS, NOT_EVIDENCE_REASONS, type FailReason, type NotEvidenceReason } from './verdict-reasons.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 

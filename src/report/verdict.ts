@@ -1,6 +1,6 @@
-import type { FailReason } from '../gates/reasons.js';
+import type { FailReason } from './verdict-reasons.js';
 import type { LaneEvidence } from '../lanes/lane-types.js';
-import type { UpstreamFailure } from '../provider/upstream-failure.js';
+import type { UpstreamFailure } from '../proxy/upstream-failure.js';
 
 export interface LaneVerdict {
   readonly stage2: { passed: boolean; failures: string[] };

@@ -13,7 +13,7 @@ import { missingVariables } from '../gates/config-gates.js';
 import { laneActors } from '../lanes/lane-actor.js';
 import type { LaneName } from '../lanes/lane-types.js';
 import type { PreparedLane } from '../lanes/prepare-lanes.js';
-import { observeProvider } from '../provider/preflight.js';
+import { observeProvider } from '../local-server/preflight.js';
 import type { StateVisit } from '../report/project-report.js';
 import type { Report } from '../report/report-schema.js';
 import type { RunFacts } from '../report/project-report.js';

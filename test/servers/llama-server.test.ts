@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelIsServed } from '../../src/gates/preflight-gates.js';
-import { observeProvider } from '../../src/provider/preflight.js';
-import { readAudit, startRecordingProxy } from '../../src/provider/recording-proxy.js';
+import { observeProvider } from '../../src/local-server/preflight.js';
+import { startRecordingProxy } from '../../src/proxy/recording-proxy.js';
+import { readAudit } from '../../src/evidence/proxy-audit.js';
 import type { Report } from '../../src/report/report-schema.js';
 import { CLI, makeSandbox, MODEL, parseReport, ROOT, runCli, type Sandbox } from '../support/cli.js';
 import { prepareLlamaServer, startLlamaServer, type LlamaServer } from './llama-server.mjs';
@@ -18,7 +19,7 @@ import { prepareLlamaServer, startLlamaServer, type LlamaServer } from './llama-
 const prepared = prepareLlamaServer();
 const work = mkdtempSync(join(tmpdir(), 'case-route-servers-'));
 const caseCommand = process.env.CTO_HARNESS_CASE_COMMAND;
-const standIn = [process.execPath, join(ROOT, 'test', 'cases', 'well-behaved-case.mjs')].join(' ');
+const standIn = [process.execPath, join(ROOT, 'test', 'case-standins', 'well-behaved-case.mjs')].join(' ');
 const SERVER_KEY = 'servers-suite-key-5f1c0e';
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));

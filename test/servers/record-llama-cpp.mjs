@@ -21,7 +21,7 @@ const SECOND_ALIAS = 'qwen-local-coder';
 const SERVER_KEY = 'recorded-server-key';
 const FIXTURES = fileURLToPath(new URL('../fixtures/servers/', import.meta.url));
 
-// What pi-ai's openai-completions provider sends (see src/provider/proxy-rules.ts), kept short.
+// What pi-ai's openai-completions provider sends (see src/proxy/proxy-rules.ts), kept short.
 const chat = (model, { stream = true, content = 'Fix the bug in src/sum.js.' } = {}) => ({
   model,
   messages: [

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll } from 'vitest';
-import { startScriptedProvider, type ScriptedProvider } from '../../src/provider/scripted-provider.js';
-import { ModelScriptSchema } from '../../src/provider/model-script.js';
+import { startScriptedProvider, type ScriptedProvider } from '../../src/scripted-provider/scripted-provider.js';
+import { ModelScriptSchema } from '../../src/scripted-provider/model-script.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Report } from '../../src/report/report-schema.js';
 

@@ -1,5 +1,5 @@
 import type { LaneSetupFacts } from '../../src/gates/lane-setup-gates.js';
-import type { PreflightObservation } from '../../src/provider/preflight.js';
+import type { PreflightObservation } from '../../src/local-server/preflight.js';
 
 // One sample output per outcome of each pre-start step: the valid one, and one that fails each
 // gate of that step. The all-paths proof feeds them to the machine as done events.

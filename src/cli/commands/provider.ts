@@ -1,4 +1,4 @@
-import { runProviderCommand } from '../../provider/scripted-provider-main.js';
+import { runProviderCommand } from '../../scripted-provider/scripted-provider-main.js';
 import { parse, portNumber, UsageError } from '../args.js';
 
 export async function providerCommand(args: string[]): Promise<number> {

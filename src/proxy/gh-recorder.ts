@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import { z } from 'zod';
-import { openJsonlAppender, readJsonl } from './jsonl-file.js';
+import type { GhCall } from '../evidence/gh-calls.js';
+import { openJsonlAppender } from './jsonl-appender.js';
 import { listenOnLoopback } from './loopback-server.js';
 import { readRequestBody } from './request-body.js';
 
@@ -10,18 +11,6 @@ import { readRequestBody } from './request-body.js';
 // refused. Only the subcommand is kept: titles and bodies are written by the model.
 
 export const PLACEHOLDER_PR_URL = 'http://127.0.0.1/case-local-route/pull/1';
-
-export interface GhCall {
-  readonly time: string;
-  readonly command: string;
-  readonly allowed: boolean;
-}
-
-const GhCallSchema: z.ZodType<GhCall> = z.strictObject({ time: z.iso.datetime(), command: z.string(), allowed: z.boolean() });
-
-export function readGhCalls(logFile: string): Promise<GhCall[]> {
-  return readJsonl(logFile, GhCallSchema);
-}
 
 const RequestSchema = z.object({ args: z.array(z.string()).max(256) });
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { getSimplePaths } from 'xstate/graph';
-import { ROUTE_STEPS, routeMachine, type RouteContext } from '../machines/route.machine.js';
-import { BLOCK_REASON_CODES } from '../src/gates/reasons.js';
-import { STEP_OUTCOMES } from './support/route-samples.js';
+import { ROUTE_STEPS, routeMachine, type RouteContext } from '../../machines/route.machine.js';
+import { BLOCK_REASON_CODES } from '../../src/gates/reasons.js';
+import { STEP_OUTCOMES } from '../support/route-samples.js';
 
 type Snapshot = { value: unknown; context: RouteContext; status: string };
 

@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { claimOf } from '../src/report/claim.js';
-import type { Report } from '../src/report/report-schema.js';
-import { sendJson, startFakeServer } from './provider/helpers.js';
-import { MODEL, ROOT, runCli, useProvider, withSandbox } from './support/cli.js';
-import { admissionWith, runInSandbox } from './support/ux-runs.js';
+import { claimOf } from '../../src/report/claim.js';
+import type { Report } from '../../src/report/report-schema.js';
+import { sendJson, startFakeServer } from '../support/fake-server.js';
+import { MODEL, ROOT, runCli, useProvider, withSandbox } from '../support/cli.js';
+import { admissionWith, runInSandbox } from '../support/ux-runs.js';
 
 // What a run says it proves, in report.json, on the first line of the CLI summary, in the HTML
 // and from `verify`; and, for a run that failed, the lane's own first error right below it.
@@ -15,7 +15,7 @@ const provider = useProvider();
 
 const STAYS = 'not Stage 2 evidence; CTO-WORK-020 stays blocked';
 const sha256 = async (file: string) => createHash('sha256').update(await readFile(file)).digest('hex');
-const standIn = (script: string) => join(ROOT, 'test', 'cases', script);
+const standIn = (script: string) => join(ROOT, 'test', 'case-standins', script);
 const caseCommand = (script: string) => `${process.execPath} ${standIn(script)}`;
 
 // The CLI's summary: every line after the progress lines.

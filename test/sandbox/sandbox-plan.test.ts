@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sandboxFstab, type SandboxView } from '../src/sandbox/sandbox-plan.js';
+import { sandboxFstab, type SandboxView } from '../../src/sandbox/sandbox-plan.js';
 
 // The fstab is the sandbox's whole view of the machine; mount order decides what covers what.
 const base: SandboxView = {

@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 
 // Put on a lane's PATH as `gh`. It only relays its arguments to the harness's gh recorder
-// (src/provider/gh-recorder.ts), which decides and records; node:http ignores the proxy variables,
+// (src/proxy/gh-recorder.ts), which decides and records; node:http ignores the proxy variables,
 // so the call reaches the recorder's loopback port and nothing else.
 const [, , recorderFlag, recorderUrl, , ...args] = process.argv;
 if (recorderFlag !== '--recorder' || !recorderUrl) {

@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { buildReply, completionBody, completionChunks } from './completion-format.js';
-import { listenOnLoopback } from './loopback-server.js';
+import { listenOnLoopback } from '../proxy/loopback-server.js';
 import { roleFromSystemPrompt, scriptedTurn, type ModelScript } from './model-script.js';
-import { readRequestBody } from './request-body.js';
-import { SCRIPTED_OWNER } from './server-kind.js';
+import { readRequestBody } from '../proxy/request-body.js';
+import { SCRIPTED_OWNER } from '../local-server/server-kind.js';
 
 export interface ScriptedProviderOptions {
   model: string;

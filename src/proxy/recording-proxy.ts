@@ -1,8 +1,8 @@
 import { Agent as HttpAgent, createServer, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { z } from 'zod';
-import { isLoopbackHost, parseBaseUrl } from './base-url.js';
-import { openJsonlAppender, readJsonl } from './jsonl-file.js';
+import { isLoopbackHost, parseBaseUrl } from '../local-server/base-url.js';
+import type { AuditRecord } from '../evidence/proxy-audit.js';
+import { openJsonlAppender } from './jsonl-appender.js';
 import { listenOnLoopback } from './loopback-server.js';
 import { endToEndHeaders, upstreamRequestHeaders } from './proxy-headers.js';
 import { allowedRoute, checkCompletionBody, laneTokenCheck, REFUSAL_STATUS, requestPath, type ProxyRoute, type RefusalReason } from './proxy-rules.js';
@@ -30,57 +30,10 @@ export interface RecordingProxyOptions {
   onRecord?: (entry: AuditRecord) => void;
 }
 
-export interface AuditRecord {
-  time: string;
-  method: string;
-  path: string;
-  model: string | null;
-  status: number;
-  bytes_in: number;
-  bytes_out: number;
-  latency_ms: number;
-  streamed: boolean;
-  refused: RefusalReason | null;
-  // 0 for a refused request; 2 when a reused connection had been closed by the upstream and the
-  // request went again on a new one.
-  upstream_attempts: number;
-  // A failure of the local server (no answer, an answer cut off, an error status): recorded as
-  // what it is, not as a refusal. The request was forwarded as Case sent it.
-  upstream_error: UpstreamFailure | null;
-}
-
 export interface RecordingProxy {
   url: string;
   port: number;
   close(): Promise<void>;
-}
-
-const REFUSAL_REASONS = Object.keys(REFUSAL_STATUS) as [RefusalReason, ...RefusalReason[]];
-
-const AuditRecordSchema: z.ZodType<AuditRecord> = z.strictObject({
-  time: z.iso.datetime(),
-  method: z.string(),
-  path: z.string(),
-  model: z.string().nullable(),
-  status: z.number().int(),
-  bytes_in: z.number().int().nonnegative(),
-  bytes_out: z.number().int().nonnegative(),
-  latency_ms: z.number().nonnegative(),
-  streamed: z.boolean(),
-  refused: z.enum(REFUSAL_REASONS).nullable(),
-  upstream_attempts: z.number().int().min(0).max(2),
-  upstream_error: z
-    .strictObject({
-      kind: z.enum(['connection', 'cut', 'status', 'context_exceeded']),
-      code: z.string(),
-      prompt_tokens: z.number().int().nonnegative().nullable(),
-      context_tokens: z.number().int().nonnegative().nullable(),
-    })
-    .nullable(),
-});
-
-export function readAudit(auditFile: string): Promise<AuditRecord[]> {
-  return readJsonl(auditFile, AuditRecordSchema);
 }
 
 const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;

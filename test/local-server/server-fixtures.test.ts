@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { contextWindowFitsCase, modelIsServed, providerIsReachable } from '../../src/gates/preflight-gates.js';
-import { observeProvider } from '../../src/provider/preflight.js';
-import { readAudit, startRecordingProxy } from '../../src/provider/recording-proxy.js';
+import { observeProvider } from '../../src/local-server/preflight.js';
+import { startRecordingProxy } from '../../src/proxy/recording-proxy.js';
+import { readAudit } from '../../src/evidence/proxy-audit.js';
 import { loadServerFixture, startReplayServer, type ReplayServer } from '../support/replay-server.js';
-import { makeTempDir } from './helpers.js';
+import { makeTempDir } from '../support/fake-server.js';
 
 // vLLM, Ollama and LM Studio cannot run here: each fixture says where its shapes come from.
 const MODEL = 'qwen3.6-35b-a3b';

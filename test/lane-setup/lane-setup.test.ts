@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildChildEnv, checkChildEnv } from '../src/adapter/child-env.js';
-import { caseModelLimits } from '../src/adapter/context-window.js';
-import { makeLaneDirs, type LaneDirs } from '../src/adapter/lane-dirs.js';
-import { checkAdapter, writeAdapter, type AdapterSpec } from '../src/adapter/write-adapter.js';
-import { startGhRecorder, type GhRecorder } from '../src/provider/gh-recorder.js';
-import { ROOT } from './support/cli.js';
+import { buildChildEnv, checkChildEnv } from '../../src/lane-setup/child-env.js';
+import { caseModelLimits } from '../../src/lane-setup/context-window.js';
+import { makeLaneDirs, type LaneDirs } from '../../src/lane-setup/lane-dirs.js';
+import { checkAdapter, writeAdapter, type AdapterSpec } from '../../src/lane-setup/write-adapter.js';
+import { startGhRecorder, type GhRecorder } from '../../src/proxy/gh-recorder.js';
+import { ROOT } from '../support/cli.js';
 
 const MODEL = 'qwen3.6-35b-a3b';
 const TOKEN = 'case-route-lane-test-token';
@@ -33,7 +33,7 @@ beforeEach(async () => {
     branch: 'case-route/stage2',
     taskText: '# task\n',
     testCommand: 'node test/check.mjs',
-    ghStandin: { node: process.execPath, script: join(ROOT, 'dist', 'src', 'adapter', 'gh-standin.js'), recorderUrl: recorder.url },
+    ghStandin: { node: process.execPath, script: join(ROOT, 'dist', 'src', 'lane-setup', 'gh-standin.js'), recorderUrl: recorder.url },
     caseCommand: [process.execPath, '--version'],
   };
   env = buildChildEnv({ PATH: process.env.PATH, CASE_MODEL_OVERRIDE: 'claude-opus', ANTHROPIC_API_KEY: 'x'.repeat(20) }, {

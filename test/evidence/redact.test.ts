@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createReferenceRedactor } from '../bench/redact-reference.mjs';
-import { createRedactor, REDACTED } from '../src/evidence/redact.js';
+import { createReferenceRedactor } from '../../bench/redact-reference.mjs';
+import { createRedactor, REDACTED } from '../../src/evidence/redact.js';
 
 const VALUES = ['CANARY-known-secret-value', 'hunter2hunter2'];
 const PATHS = [

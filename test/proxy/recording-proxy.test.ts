@@ -2,9 +2,10 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readAudit, startRecordingProxy, type RecordingProxy, type RecordingProxyOptions } from '../../src/provider/recording-proxy.js';
-import { startScriptedProvider } from '../../src/provider/scripted-provider.js';
-import { deadPort, makeTempDir, parseSse, sendJson, startFakeServer, type FakeServer } from './helpers.js';
+import { startRecordingProxy, type RecordingProxy, type RecordingProxyOptions } from '../../src/proxy/recording-proxy.js';
+import { readAudit } from '../../src/evidence/proxy-audit.js';
+import { startScriptedProvider } from '../../src/scripted-provider/scripted-provider.js';
+import { deadPort, makeTempDir, parseSse, sendJson, startFakeServer, type FakeServer } from '../support/fake-server.js';
 
 const ADMITTED = 'qwen3.6-35b-a3b';
 const LANE_TOKEN = 'lane-token-7f3c9a';

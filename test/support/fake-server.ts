@@ -3,7 +3,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createParser } from 'eventsource-parser';
-import { listenOnLoopback } from '../../src/provider/loopback-server.js';
+import { listenOnLoopback } from '../../src/proxy/loopback-server.js';
 
 export interface SeenRequest {
   method: string;

@@ -1,32 +1,14 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { z } from 'zod';
-import { unbracket } from './base-url.js';
-import { openJsonlAppender, readJsonl } from './jsonl-file.js';
+import { unbracket } from '../local-server/base-url.js';
+import type { EgressAttempt } from '../evidence/egress-log.js';
+import { openJsonlAppender } from './jsonl-appender.js';
 import { listenOnLoopback } from './loopback-server.js';
-
-export interface EgressAttempt {
-  time: string;
-  method: string;
-  host: string;
-  port: number;
-}
 
 export interface EgressDenyProxy {
   url: string;
   port: number;
   close(): Promise<void>;
-}
-
-const EgressAttemptSchema: z.ZodType<EgressAttempt> = z.strictObject({
-  time: z.iso.datetime(),
-  method: z.string(),
-  host: z.string(),
-  port: z.number().int().min(0).max(65535),
-});
-
-export function readEgressLog(logFile: string): Promise<EgressAttempt[]> {
-  return readJsonl(logFile, EgressAttemptSchema);
 }
 
 const FORBIDDEN = 'HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n';

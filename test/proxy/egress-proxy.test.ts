@@ -3,8 +3,9 @@ import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readEgressLog, startEgressDenyProxy, type EgressDenyProxy } from '../../src/provider/egress-proxy.js';
-import { makeTempDir } from './helpers.js';
+import { startEgressDenyProxy, type EgressDenyProxy } from '../../src/proxy/egress-proxy.js';
+import { readEgressLog } from '../../src/evidence/egress-log.js';
+import { makeTempDir } from '../support/fake-server.js';
 
 let temp: Awaited<ReturnType<typeof makeTempDir>>;
 let proxy: EgressDenyProxy;

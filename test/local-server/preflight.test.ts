@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { observeProvider } from '../../src/provider/preflight.js';
-import { startScriptedProvider } from '../../src/provider/scripted-provider.js';
-import { deadPort, sendJson, startFakeServer, type FakeServer } from './helpers.js';
+import { observeProvider } from '../../src/local-server/preflight.js';
+import { startScriptedProvider } from '../../src/scripted-provider/scripted-provider.js';
+import { deadPort, sendJson, startFakeServer, type FakeServer } from '../support/fake-server.js';
 
 const MODEL = 'qwen3.6-35b-a3b';
 const stops: (() => Promise<void>)[] = [];

@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { runProviderCommand } from '../../src/provider/scripted-provider-main.js';
-import { makeTempDir } from './helpers.js';
+import { runProviderCommand } from '../../src/scripted-provider/scripted-provider-main.js';
+import { makeTempDir } from '../support/fake-server.js';
 
 let temp: Awaited<ReturnType<typeof makeTempDir>>;
 let stdout: string[];

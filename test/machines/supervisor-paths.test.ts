@@ -1,9 +1,9 @@
 import { createActor, fromCallback, SimulatedClock, type AnyActorLogic, type AnyActorRef, type EventObject } from 'xstate';
 import { getSimplePaths } from 'xstate/graph';
 import { describe, expect, it } from 'vitest';
-import { laneMachine, type CheckInput, type LaneEvent, type ObservedEvent, type ProcessEnd, type StopEvent, type StopReason } from '../machines/lane.machine.js';
-import { laneActorId, supervisorMachine } from '../machines/supervisor.machine.js';
-import type { CheckedLane, LaneName } from '../src/lanes/lane-types.js';
+import { laneMachine, type CheckInput, type LaneEvent, type ObservedEvent, type ProcessEnd, type StopEvent, type StopReason } from '../../machines/lane.machine.js';
+import { laneActorId, supervisorMachine } from '../../machines/supervisor.machine.js';
+import type { CheckedLane, LaneName } from '../../src/lanes/lane-types.js';
 
 const AT = '2026-11-30T12:00:00.000Z';
 const END: ProcessEnd = { startedAt: AT, exitCode: 0, signal: null, timedOut: false, aborted: false, truncated: false, durationMs: 1 };

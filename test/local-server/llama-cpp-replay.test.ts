@@ -2,11 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { contextWindowFitsCase, modelIsServed, providerIsReachable } from '../../src/gates/preflight-gates.js';
-import { observeProvider } from '../../src/provider/preflight.js';
-import { readAudit, startRecordingProxy } from '../../src/provider/recording-proxy.js';
+import { observeProvider } from '../../src/local-server/preflight.js';
+import { startRecordingProxy } from '../../src/proxy/recording-proxy.js';
+import { readAudit } from '../../src/evidence/proxy-audit.js';
 import { parseReport, runCli, withSandbox } from '../support/cli.js';
 import { llamaCppFixtureName, loadServerFixture, startReplayServer, type FixtureExchange, type ReplayServer } from '../support/replay-server.js';
-import { makeTempDir } from './helpers.js';
+import { makeTempDir } from '../support/fake-server.js';
 
 // What a real llama.cpp llama-server answered (recorded by test/servers/record-llama-cpp.mjs),
 // replayed byte for byte, connection closes included.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firstError, type LaneLeftovers } from '../src/evidence/first-error.js';
+import { firstError, type LaneLeftovers } from '../../src/evidence/first-error.js';
 
 const log = (...events: unknown[]) => events.map((event) => JSON.stringify(event)).join('\n');
 

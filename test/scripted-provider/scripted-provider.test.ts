@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ModelScript } from '../../src/provider/model-script.js';
-import { startScriptedProvider, type ScriptedProvider } from '../../src/provider/scripted-provider.js';
-import { parseSse } from './helpers.js';
+import type { ModelScript } from '../../src/scripted-provider/model-script.js';
+import { startScriptedProvider, type ScriptedProvider } from '../../src/scripted-provider/scripted-provider.js';
+import { parseSse } from '../support/fake-server.js';
 
 const MODEL = 'qwen3.6-35b-a3b';
 const RESULT = '<<<AGENT_RESULT\n{"status":"completed","summary":"done — ✓","error":null,"artifacts":{}}\nAGENT_RESULT>>>';
