@@ -4,7 +4,8 @@ import type { Report } from './report/report-schema.js';
 import { checkRouteOptions, type RouteOptions } from './run/route-options.js';
 import { createRouteActor as createRouteActorUnchecked, type RouteRun } from './run/run-route.js';
 
-export { routeMachine, ROUTE_STEPS, GATE_NAMES, type GateName, type RouteContext } from '../machines/route.machine.js';
+export { routeMachine, type RouteContext } from '../machines/route.machine.js';
+export { ROUTE_STEPS, GATE_NAMES, type GateName } from './gates/route-steps.js';
 export { BLOCK_REASONS, type BlockReason } from './gates/reasons.js';
 export { FAIL_REASONS, type FailReason } from './report/verdict-reasons.js';
 export { DecisionSchema, type Decision } from './inputs/decision.js';

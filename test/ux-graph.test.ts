@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GATE_NAMES, routeMachine } from '../machines/route.machine.js';
+import { routeMachine } from '../machines/route.machine.js';
+import { GATE_NAMES } from '../src/gates/route-steps.js';
 import { EXAMPLES, runCli, useProvider, withSandbox } from './support/cli.js';
 import { admissionWith, runInSandbox } from './support/ux-runs.js';
 

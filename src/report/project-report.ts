@@ -1,4 +1,5 @@
-import { ROUTE_STEPS, type RouteContext } from '../../machines/route.machine.js';
+import type { RouteContext } from '../../machines/route.machine.js';
+import { ROUTE_STEPS } from '../gates/route-steps.js';
 import { lanesFor } from '../lanes/lane-types.js';
 import type { LaneEvidence } from '../lanes/lane-types.js';
 import type { ReportDraft } from './claim.js';

@@ -1,4 +1,4 @@
-import type { GateName } from '../../machines/route.machine.js';
+import type { GateName } from '../gates/route-steps.js';
 import type { BlockReason } from '../gates/reasons.js';
 import { checkRouteOptions, type RouteOptions } from './route-options.js';
 import { createRouteActor } from './run-route.js';

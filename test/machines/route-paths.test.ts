@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getSimplePaths } from 'xstate/graph';
-import { ROUTE_STEPS, routeMachine, type RouteContext } from '../../machines/route.machine.js';
+import { routeMachine, type RouteContext } from '../../machines/route.machine.js';
+import { ROUTE_STEPS } from '../../src/gates/route-steps.js';
 import { BLOCK_REASON_CODES } from '../../src/gates/reasons.js';
 import { STEP_OUTCOMES } from '../support/route-samples.js';
 
