@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { nanoid } from 'nanoid';
 import { describe, expect, it } from 'vitest';
-import { createRouteActor } from '../src/run/run-route.js';
+import { createRouteActor } from '../src/run/route-api.js';
 import { listTree, makeSandbox, processesCarrying, ROOT, useProvider, waitFor } from './support/cli.js';
 
 const provider = useProvider();

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BLOCK_REASON_CODES } from '../src/gates/reasons.js';
 import type { ScriptedProvider } from '../src/scripted-provider/scripted-provider.js';
-import { runRoute } from '../src/run/run-route.js';
+import { validateRoute } from '../src/run/route-api.js';
 import { runCli, startProvider } from './support/cli.js';
 import { admission as ADMISSION, decision as DECISION } from './support/route-samples.js';
 
@@ -129,15 +129,15 @@ describe('hostile input', () => {
     await fc.assert(
       fc.asyncProperty(input, async (sample) => {
         const env = await writeInputs(sample, String(counter++));
-        const result = await runRoute({ mode: 'validate', env, cwd: dir });
-        const blocked = result.context.blocked;
+        const result = await validateRoute({ env, cwd: dir });
+        const blocked = result.blocked;
         if (blocked) {
           outcomes.blocked += 1;
           expect(BLOCK_REASON_CODES).toContain(blocked.reason);
-          expect(result.finalState).toBe('blocked');
+          expect(result.status).toBe('blocked');
           return;
         }
-        expect(result.finalState).toBe('validated');
+        expect(result.status).toBe('ready');
         outcomes.validated += 1;
         const decision = parsedOrNull(sample.decision);
         const admission = parsedOrNull(sample.admission);

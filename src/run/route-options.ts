@@ -34,10 +34,13 @@ export class RouteOptionsError extends Error {
   override readonly name = 'RouteOptionsError';
 }
 
-export function checkRouteOptions<T extends RouteOptions>(options: T): T {
+export type ParsedRouteOptions = z.output<typeof RouteOptionsSchema>;
+
+// The only place options are read: what comes out has its defaults filled in and has been checked.
+export function parseRouteOptions(options: RouteOptions): ParsedRouteOptions {
   const parsed = z.safeParse(RouteOptionsSchema, options);
   if (!parsed.success) {
     throw new RouteOptionsError(parsed.error.issues.map((issue) => `option ${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; '));
   }
-  return options;
+  return parsed.data;
 }

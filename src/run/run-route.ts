@@ -1,4 +1,4 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { nanoid } from 'nanoid';
 import { createActor, fromPromise, toPromise, type Actor, type InspectionEvent } from 'xstate';
@@ -16,23 +16,12 @@ import type { PreparedLane } from '../lanes/prepare-lanes.js';
 import { observeProvider } from '../local-server/preflight.js';
 import type { StateVisit } from '../report/project-report.js';
 import type { Report } from '../report/report-schema.js';
-import type { RunFacts } from '../report/project-report.js';
-import type { Redactor } from '../evidence/redact.js';
 import { Workspace } from './workspace.js';
 import { PROJECT_ROOT } from '../paths.js';
 import { homedir } from 'node:os';
-import { RouteOptionsSchema, type RouteOptions } from './route-options.js';
-
-export type { RouteOptions } from './route-options.js';
+import type { ParsedRouteOptions } from './route-options.js';
 
 export class RouteSetupError extends Error {}
-
-// Lane and report modules (and execa with them) load only when a run gets that far, so `validate`
-// and a run blocked at its first gates start as fast as Node allows (bench/RESULTS.md, gate latency).
-async function emitReport(runDir: string, facts: Omit<RunFacts, 'artifactFindings' | 'redactionCount'>, redactor: Redactor) {
-  const { emitReport: emit } = await import('../report/write-report.js');
-  return emit(runDir, facts, redactor);
-}
 
 export interface RouteRun {
   readonly actor: Actor<typeof routeMachine>;
@@ -51,10 +40,9 @@ function stateName(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-// Builds the route actor with every step's I/O provided, ready to start. The caller may inspect
-// it (the `inspect` option) before calling start().
-export async function createRouteActor(rawOptions: RouteOptions, inspect?: (event: InspectionEvent) => void): Promise<RouteRun> {
-  const options = RouteOptionsSchema.parse(rawOptions);
+// Builds the route actor with every step's I/O provided, ready to start, from options already
+// parsed (route-api.ts is the way in). The caller may inspect it (`inspect`) before start().
+export async function buildRouteRun(options: ParsedRouteOptions, inspect?: (event: InspectionEvent) => void): Promise<RouteRun> {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   const config = readEnvConfig(env);
@@ -89,6 +77,19 @@ export async function createRouteActor(rawOptions: RouteOptions, inspect?: (even
     visits.push(visit);
     options.onState?.(visit);
   };
+  // The report as written, kept for the caller rather than read back from disk. Lane and report
+  // modules (and execa with them) load only when a run gets that far, so `validate` and a run
+  // blocked at its first gates start as fast as Node allows (bench/RESULTS.md, gate latency).
+  let written: { report: Report; file: string } | undefined;
+  const writeReport = async (context: RouteContext, finalState: string, stateVisits: readonly StateVisit[]) => {
+    const { emitReport } = await import('../report/write-report.js');
+    written = await emitReport(
+      runDir,
+      { runId, context, finalState, visits: stateVisits, startedAt, finishedAt: new Date().toISOString(), aborted: finalState === 'aborted' },
+      redactor,
+    );
+    return written;
+  };
 
   const machine = routeMachine.provide({
     actors: {
@@ -117,11 +118,7 @@ export async function createRouteActor(rawOptions: RouteOptions, inspect?: (even
       }),
       emitReport: fromPromise(async ({ input }: { input: { context: RouteContext } }) => {
         recordVisit('stage2_complete');
-        const { report, file } = await emitReport(
-          runDir,
-          { runId, context: input.context, finalState: 'report_emitted', visits: [...visits, { state: 'report_emitted', at: new Date().toISOString() }], startedAt, finishedAt: new Date().toISOString(), aborted: false },
-          redactor,
-        );
+        const { report, file } = await writeReport(input.context, 'report_emitted', [...visits, { state: 'report_emitted', at: new Date().toISOString() }]);
         return { status: report.status, file, run_id: runId };
       }),
     },
@@ -142,19 +139,10 @@ export async function createRouteActor(rawOptions: RouteOptions, inspect?: (even
       const stopped = snapshot.status === 'stopped';
       const finalState = stopped ? 'aborted' : stateName(snapshot.value);
       await lanes.settled();
-      if (finalState === 'report_emitted') {
-        const file = context.report!.file;
-        return { report: JSON.parse(await readFile(file, 'utf8')) as Report, reportFile: file, finalState, context };
+      if (finalState !== 'report_emitted' && finalState !== 'report_failed' && options.mode === 'run') {
+        await writeReport(context, finalState, visits);
       }
-      if (options.mode === 'validate' || finalState === 'report_failed') {
-        return { report: null, reportFile: null, finalState, context };
-      }
-      const { report, file } = await emitReport(
-        runDir,
-        { runId, context, finalState, visits, startedAt, finishedAt: new Date().toISOString(), aborted: finalState === 'aborted' },
-        redactor,
-      );
-      return { report, reportFile: file, finalState, context };
+      return { report: written?.report ?? null, reportFile: written?.file ?? null, finalState, context };
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
       // A run that threw or was stopped from outside has stopped its lane actors, which stop
@@ -165,10 +153,4 @@ export async function createRouteActor(rawOptions: RouteOptions, inspect?: (even
     }
   })();
   return { actor, done };
-}
-
-export async function runRoute(options: RouteOptions): Promise<RouteResult> {
-  const run = await createRouteActor(options);
-  run.actor.start();
-  return run.done;
 }

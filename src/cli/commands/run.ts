@@ -1,12 +1,11 @@
 import { relative, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { createRouteActor } from '../../run/run-route.js';
-import { validateRoute } from '../../run/validate-route.js';
+import { createRouteActor, validateRoute } from '../../run/route-api.js';
 import { DEFAULT_FIXTURE, DEFAULT_OUT_DIR } from '../../run/route-options.js';
 import { REPORT_HTML } from '../../report/artifact-names.js';
 import type { Report } from '../../report/report-schema.js';
 import { parse, portNumber, positiveSeconds, UsageError } from '../args.js';
-import { EXIT, exitCodeFor } from '../exit-codes.js';
+import { EXIT, exitCodeFor, exitCodeForValidation } from '../exit-codes.js';
 import type { RouteInspector } from '../inspector.js';
 import { printData, say, verdictWord } from '../output.js';
 
@@ -90,7 +89,7 @@ export async function runCommand(args: string[], mode: 'run' | 'validate'): Prom
       if (values.json) printData(JSON.stringify(validation, null, 2));
       const { blocked, status } = validation;
       say(blocked ? `${verdictWord(process.stderr, 'blocked')}: ${blocked.reason}: ${blocked.detail}` : status === 'ready' ? `${verdictWord(process.stderr, status)}: every pre-start gate passed; Case was not started` : verdictWord(process.stderr, status));
-      return blocked ? EXIT.blocked : status === 'ready' ? EXIT.pass : EXIT.aborted;
+      return exitCodeForValidation(status);
     }
     const run = await createRouteActor(
       {
