@@ -53,103 +53,101 @@ export interface FailFinding {
 }
 
 // One rule per way a lane can fail, each judged on that lane's own evidence and nothing else: a
-// lane is never carried by another. `part` says which of the lane's two verdicts it counts
-// against: its Stage 2 result, or the no-fallback proof (which missing or unreadable evidence
-// fails as surely as a wrong model, but under its own reason code).
-interface LaneRule {
-  readonly reason: FailReason;
-  readonly part: 'stage2' | 'no_fallback' | 'run';
-  readonly check: (lane: LaneEvidence) => string | null;
+// lane is never carried by another. A rule answers a finding or nothing; its `part` says which of
+// the lane's two verdicts it counts against: its Stage 2 result, or the no-fallback proof (which
+// missing or unreadable evidence fails as surely as a wrong model, but under its own reason code).
+type Part = 'stage2' | 'no_fallback' | 'run';
+
+export interface LaneFinding extends FailFinding {
+  readonly part: Part;
+}
+
+type LaneRule = (lane: LaneEvidence) => LaneFinding | null;
+
+function rule(reason: FailReason, part: Part, check: (lane: LaneEvidence) => string | null): LaneRule {
+  return (lane) => {
+    const detail = check(lane);
+    return detail === null ? null : { reason, part, detail };
+  };
 }
 
 const distinct = (values: readonly string[]) => [...new Set(values)].join(', ');
 
-const LANE_RULES: readonly LaneRule[] = [
-  { reason: 'case_timeout', part: 'stage2', check: (l) => (l.timed_out ? 'timed out; its process tree was killed' : null) },
-  {
-    reason: 'case_exit_nonzero',
-    part: 'stage2',
-    check: (l) => (!l.timed_out && l.exit_code !== 0 ? `exit ${l.exit_code ?? `by signal ${l.signal ?? 'unknown'}`}` : null),
-  },
-  { reason: 'pipeline_not_completed', part: 'stage2', check: (l) => (l.pipeline_outcome !== 'completed' ? `pipeline_end outcome ${l.pipeline_outcome ?? 'missing'}` : null) },
-  { reason: 'acceptance_failed', part: 'stage2', check: (l) => (!l.acceptance.passed ? `acceptance check ${l.acceptance.ran ? l.acceptance.detail : `did not run: ${l.acceptance.detail}`}` : null) },
-  {
-    reason: 'no_model_traffic',
-    part: 'no_fallback',
-    check: (l) => (l.requests.some((r) => r.refused === null && r.path.endsWith('/chat/completions')) ? null : 'no model request reached the recording proxy'),
-  },
-  {
-    reason: 'fallback_detected',
-    part: 'no_fallback',
-    check: (l) => {
-      const others = distinct(l.requests.filter((r) => r.model !== l.mapping.model).map((r) => r.model ?? '(none)'));
-      return others ? `requests named other models: ${others}` : null;
-    },
-  },
-  {
-    reason: 'fallback_detected',
-    part: 'no_fallback',
-    check: (l) => {
-      const refused = l.requests.filter((r) => r.refused !== null);
-      return refused.length > 0 ? `${refused.length} request(s) refused by the recording proxy (${distinct(refused.map((r) => r.refused ?? ''))})` : null;
-    },
-  },
-  {
-    reason: 'fallback_detected',
-    part: 'no_fallback',
-    check: (l) => (l.egress_attempts.length > 0 ? `egress attempted to ${distinct(l.egress_attempts.map((e) => `${e.host}:${e.port}`))}` : null),
-  },
-  {
-    reason: 'fallback_detected',
-    part: 'no_fallback',
-    check: (l) => {
-      const wrong = distinct(l.spawn_lines.filter((s) => s.provider !== l.mapping.case_provider_key || s.model !== l.mapping.model).map((s) => `${s.provider}/${s.model}`));
-      return wrong ? `spawn lines named ${wrong}` : null;
-    },
-  },
-  {
-    reason: 'evidence_unparseable',
-    part: 'no_fallback',
-    check: (l) => (l.spawn_lines.length === 0 ? 'Case logged no spawning agent line, so the model it asked for is unproven' : null),
-  },
-  {
-    reason: 'evidence_truncated',
-    part: 'no_fallback',
-    check: (l) => distinct(l.evidence_problems.filter((p) => p.kind === 'truncated').map((p) => p.detail)) || null,
-  },
-  {
-    reason: 'evidence_unparseable',
-    part: 'no_fallback',
-    check: (l) => distinct(l.evidence_problems.filter((p) => p.kind === 'unparseable').map((p) => p.detail)) || null,
-  },
-  { reason: 'secret_detected', part: 'run', check: (l) => (l.history_holds_secret ? 'the workspace git history holds a secret' : null) },
-  { reason: 'model_changed', part: 'run', check: (l) => (!l.served_after.still_served ? l.served_after.detail : null) },
+// How the lane's process ended.
+const PROCESS_RULES: readonly LaneRule[] = [
+  rule('case_timeout', 'stage2', (l) => (l.timed_out ? 'timed out; its process tree was killed' : null)),
+  rule('case_exit_nonzero', 'stage2', (l) => (!l.timed_out && l.exit_code !== 0 ? `exit ${l.exit_code ?? `by signal ${l.signal ?? 'unknown'}`}` : null)),
 ];
 
-// A lane that did not pass says, just before the rest of its Stage 2 failures, what its server
-// did; one that recovered (Case retries) keeps the errors in its report without failing on them.
-function laneFindings(lane: LaneEvidence): Array<FailFinding & { part: LaneRule['part'] }> {
-  const findings = LANE_RULES.flatMap((rule) => {
-    const detail = rule.check(lane);
-    return detail === null ? [] : [{ reason: rule.reason, part: rule.part, detail }];
-  });
-  if (!findings.some((f) => f.part === 'stage2')) return findings;
-  const server = providerErrors(lane).map((group) => ({
-    reason: group.kind === 'context_exceeded' ? ('provider_context_exceeded' as const) : ('provider_error' as const),
-    part: 'stage2' as const,
+// What the lane left behind.
+const OUTCOME_RULES: readonly LaneRule[] = [
+  rule('pipeline_not_completed', 'stage2', (l) => (l.pipeline_outcome !== 'completed' ? `pipeline_end outcome ${l.pipeline_outcome ?? 'missing'}` : null)),
+  rule('acceptance_failed', 'stage2', (l) => (!l.acceptance.passed ? `acceptance check ${l.acceptance.ran ? l.acceptance.detail : `did not run: ${l.acceptance.detail}`}` : null)),
+];
+
+const NO_FALLBACK_RULES: readonly LaneRule[] = [
+  rule('no_model_traffic', 'no_fallback', (l) =>
+    l.requests.some((r) => r.refused === null && r.path.endsWith('/chat/completions')) ? null : 'no model request reached the recording proxy',
+  ),
+  rule('fallback_detected', 'no_fallback', (l) => {
+    const others = distinct(l.requests.filter((r) => r.model !== l.mapping.model).map((r) => r.model ?? '(none)'));
+    return others ? `requests named other models: ${others}` : null;
+  }),
+  rule('fallback_detected', 'no_fallback', (l) => {
+    const refused = l.requests.filter((r) => r.refused !== null);
+    return refused.length > 0 ? `${refused.length} request(s) refused by the recording proxy (${distinct(refused.map((r) => r.refused ?? ''))})` : null;
+  }),
+  rule('fallback_detected', 'no_fallback', (l) => (l.egress_attempts.length > 0 ? `egress attempted to ${distinct(l.egress_attempts.map((e) => `${e.host}:${e.port}`))}` : null)),
+  rule('fallback_detected', 'no_fallback', (l) => {
+    const wrong = distinct(l.spawn_lines.filter((s) => s.provider !== l.mapping.case_provider_key || s.model !== l.mapping.model).map((s) => `${s.provider}/${s.model}`));
+    return wrong ? `spawn lines named ${wrong}` : null;
+  }),
+  rule('evidence_unparseable', 'no_fallback', (l) => (l.spawn_lines.length === 0 ? 'Case logged no spawning agent line, so the model it asked for is unproven' : null)),
+  rule('evidence_truncated', 'no_fallback', (l) => distinct(l.evidence_problems.filter((p) => p.kind === 'truncated').map((p) => p.detail)) || null),
+  rule('evidence_unparseable', 'no_fallback', (l) => distinct(l.evidence_problems.filter((p) => p.kind === 'unparseable').map((p) => p.detail)) || null),
+];
+
+// Against the run as a whole, not either of the lane's verdicts.
+const RUN_RULES: readonly LaneRule[] = [
+  rule('secret_detected', 'run', (l) => (l.history_holds_secret ? 'the workspace git history holds a secret' : null)),
+  rule('model_changed', 'run', (l) => (!l.served_after.still_served ? l.served_after.detail : null)),
+];
+
+function apply(rules: readonly LaneRule[], lane: LaneEvidence): LaneFinding[] {
+  return rules.flatMap((check) => check(lane) ?? []);
+}
+
+// A lane that did not pass Stage 2 says, after how its process ended and before what it left,
+// what its server did; one that recovered (Case retries) keeps the errors in its report without
+// failing on them.
+function serverFindings(lane: LaneEvidence): LaneFinding[] {
+  return providerErrors(lane).map((group) => ({
+    reason: group.kind === 'context_exceeded' ? 'provider_context_exceeded' : 'provider_error',
+    part: 'stage2',
     detail: `${group.count} request(s): ${group.detail}`,
   }));
-  const at = findings.findIndex((f) => f.reason === 'pipeline_not_completed' || f.reason === 'acceptance_failed' || f.part !== 'stage2');
-  return [...findings.slice(0, at < 0 ? findings.length : at), ...server, ...findings.slice(at < 0 ? findings.length : at)];
+}
+
+// Every finding against one lane, in the order the report lists them.
+function laneFindings(lane: LaneEvidence): LaneFinding[] {
+  const ended = apply(PROCESS_RULES, lane);
+  const left = apply(OUTCOME_RULES, lane);
+  const server = ended.length + left.length > 0 ? serverFindings(lane) : [];
+  return [...ended, ...server, ...left, ...apply(NO_FALLBACK_RULES, lane), ...apply(RUN_RULES, lane)];
 }
 
 export function judgeLane(lane: LaneEvidence): LaneVerdict {
   const findings = laneFindings(lane);
-  const of = (part: LaneRule['part']) => findings.filter((f) => f.part === part).map((f) => f.detail);
+  const of = (part: Part) => findings.filter((f) => f.part === part).map((f) => f.detail);
   return {
     stage2: { passed: of('stage2').length === 0, failures: of('stage2') },
     noFallback: { verdict: of('no_fallback').length === 0, failures: of('no_fallback') },
   };
+}
+
+// A lane passes when neither of its verdicts has a finding (the baseline is held to this).
+export function lanePassed(verdict: LaneVerdict): boolean {
+  return verdict.stage2.passed && verdict.noFallback.verdict;
 }
 
 // Every reason a started run does not pass, in a stable order; an empty list is the only pass.
@@ -158,9 +156,8 @@ export function failFindings(lanes: readonly LaneEvidence[], expectedLanes: numb
   if (supervisionError) findings.push({ reason: 'lane_error', detail: supervisionError });
   if (lanes.length !== expectedLanes) findings.push({ reason: 'lane_error', detail: `${lanes.length} of ${expectedLanes} lanes reported evidence` });
   for (const lane of lanes) {
-    const own = laneFindings(lane);
-    findings.push(...own.map(({ reason, detail }) => ({ reason, detail: `${lane.lane} lane: ${detail}` })));
-    if (lane.role === 'baseline' && own.some((f) => f.part !== 'run')) {
+    findings.push(...laneFindings(lane).map(({ reason, detail }) => ({ reason, detail: `${lane.lane} lane: ${detail}` })));
+    if (lane.role === 'baseline' && !lanePassed(judgeLane(lane))) {
       findings.push({ reason: 'baseline_failed', detail: 'the same-run fake baseline did not pass' });
     }
   }
