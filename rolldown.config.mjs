@@ -8,7 +8,7 @@ const ROUTE_START = [
   'src/cli/commands/run\\.js',
   'src/(run|inputs|gates)/',
   'src/paths\\.js',
-  'src/evidence/redact\\.js',
+  'src/evidence/redact(\\.js|/)',
   'src/local-server/',
   'src/report/(generator|artifact-names)\\.js',
   // Not zod's JSON Schema generator: only `case-route schema` uses it.

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createReferenceRedactor } from '../../bench/redact-reference.mjs';
-import { createRedactor, REDACTED } from '../../src/evidence/redact.js';
+import { createRedactor, REDACTED, SECRET_PATTERNS } from '../../src/evidence/redact.js';
+import { SECRET_SHAPES } from '../../src/evidence/redact/secret-shapes.js';
+import { createReferenceRedactor } from '../support/redact-reference.mjs';
 
 const VALUES = ['CANARY-known-secret-value', 'hunter2hunter2'];
 const PATHS = [
@@ -24,13 +25,44 @@ const text = fc
 // The fast redactor against the one-pass-per-pattern reference: same text, same count, same scan.
 function expectSameAsReference(values: string[], paths: Array<{ path: string; label: string }>, sample: string): void {
   const fast = createRedactor(values, paths);
-  const reference = createReferenceRedactor(values, paths);
+  const reference = createReferenceRedactor({ REDACTED, SECRET_PATTERNS }, values, paths);
   const out = fast.redact(sample);
   expect(out).toBe(reference.redact(sample));
   expect(fast.count).toBe(reference.count);
   expect(fast.scan(out)).toEqual(reference.scan(out));
   expect(fast.scan(sample)).toEqual(reference.scan(sample));
 }
+
+// Every match of a shape that does not begin with one of the shape's declared starts: the fast
+// path would never look there, so on a large text that match would be left in.
+function matchesOutsideStarts(shape: { pattern: RegExp; starts: readonly string[] }, sample: string): string[] {
+  return [...sample.matchAll(new RegExp(shape.pattern.source, shape.pattern.flags))].map((m) => m[0]).filter((match) => !shape.starts.some((start) => match.startsWith(start)));
+}
+
+// Text made of each shape's starts, look-alikes in other cases, and the characters the shapes' bodies use.
+const SHAPE_PIECES = [
+  ...SECRET_SHAPES.flatMap((shape) => shape.starts),
+  ...SECRET_SHAPES.flatMap((shape) => shape.starts.flatMap((start) => [start.toLowerCase(), start.toUpperCase(), start.slice(0, -1), start.slice(1)])),
+  'proj-', 'ant-', 'api03-', 'key=', 'api_key=', 'apikey=', 'token=', 'access_token=', 'KEY=', 'Token=', '[REDACTED]', 'eyJ', '.',
+  'abcdefgh', 'ABCDEFGH', '01234567', '_-', '~+/=', ' ', '\t', '\n', '"', "'", '&', '?', '=',
+];
+
+describe('the secret shapes', () => {
+  it('begin every match with one of their declared starts', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constantFrom(...SHAPE_PIECES), fc.string({ maxLength: 4 })), { maxLength: 60 }), (parts) => {
+        const sample = parts.join('');
+        for (const shape of SECRET_SHAPES) expect(matchesOutsideStarts(shape, sample)).toEqual([]);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('the check above finds a shape that matches where none of its starts is', () => {
+    const careless = { pattern: /(?:x-)?sk-[A-Za-z0-9]{16,}/g, starts: ['sk-'] };
+    expect(matchesOutsideStarts(careless, 'token x-sk-AAAAAAAAAAAAAAAAAAAA here')).toEqual(['x-sk-AAAAAAAAAAAAAAAAAAAA']);
+  });
+});
 
 describe('redaction', () => {
   it('gives exactly what the one-pass-per-pattern reference gives, small texts and large (fast path) alike', () => {

@@ -1,10 +1,12 @@
 // The redactor as it was before the fast path (one pass over the whole text per path, value and
-// pattern), kept to check the fast path against and to time it in the same run.
-import { REDACTED, SECRET_PATTERNS } from '../dist/src/evidence/redact.js';
+// pattern), kept to check the fast path against (test/evidence/redact.test.ts) and to time it in
+// the same run (bench/scan.mjs). It is given the product's REDACTED and SECRET_PATTERNS rather than
+// importing them, so that the tests hand it src's and the bench, which runs without a TypeScript
+// loader, the build's: either way it runs the very patterns of the redactor it is compared with.
 
 const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-export function createReferenceRedactor(secretValues, paths = []) {
+export function createReferenceRedactor({ REDACTED, SECRET_PATTERNS }, secretValues, paths = []) {
   const values = [...new Set(secretValues.filter((v) => v.length >= 6))].sort((a, b) => b.length - a.length);
   const pathPatterns = [...paths]
     .map((p) => ({ path: p.path.replace(/\/+$/, ''), label: p.label }))
