@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ScriptedProvider } from '../src/scripted-provider/scripted-provider.js';
 import { EXAMPLES, listTree, makeSandbox, MODEL, parseReport, ROOT, runCli, useProvider } from './support/cli.js';
 
 const provider = useProvider();

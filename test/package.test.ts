@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EXAMPLES, MODEL, ROOT, useProvider } from './support/cli.js';
+import { MODEL, ROOT, useProvider } from './support/cli.js';
 
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');

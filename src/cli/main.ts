@@ -2,7 +2,7 @@
 import { UsageError } from './args.js';
 import { EXIT } from './exit-codes.js';
 import { HELP, VERSION, type HelpTopic } from './help.js';
-import { say, sayError, setDebug } from './output.js';
+import { sayError, setDebug } from './output.js';
 import { didYouMean } from './suggest.js';
 
 type Command = (args: string[]) => Promise<number>;

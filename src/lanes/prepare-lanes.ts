@@ -108,7 +108,7 @@ function firstSecretBearing(files: readonly TreeFile[], redactor: Redactor): str
 // Sets up every lane before anything is started: fixture copy, proxies, generated Case config and
 // child environment, each read back. The machine then decides from the facts whether Case may run.
 export async function prepareLanes(args: PrepareLanesArgs): Promise<{ facts: LaneSetupFacts; lanes: PreparedLane[] }> {
-  const { workspace, admission, config } = args;
+  const { config } = args;
   const loaded = await loadFixture(FIXTURES_DIR, args.fixtureName);
   const tree = loaded.ok ? await readFixtureTree(loaded.fixture.repoDir) : undefined;
   if (!loaded.ok || !tree?.ok) {

@@ -85,22 +85,39 @@ function firstErrorOf(lanes: readonly LaneReport[]): Report['first_error'] {
   return lane?.first_error ? { lane: lane.lane, ...lane.first_error } : null;
 }
 
+type GateOutcome = Report['gates'][number]['outcome'];
+
+// The gate at `index` of a step whose gates all passed, or that blocked at `blockedAt` (-1: it
+// did not block there).
+function gateOutcome(index: number, blockedAt: number, stepPassed: boolean): GateOutcome {
+  if (stepPassed) return 'passed';
+  if (blockedAt < 0 || index > blockedAt) return 'not_reached';
+  return index < blockedAt ? 'passed' : 'blocked';
+}
+
 function gateOutcomes(context: RouteContext, visited: ReadonlySet<string>): Report['gates'] {
   return ROUTE_STEPS.flatMap((step) => {
     const blockedAt = step.gates.findIndex((gate) => gate === context.blocked?.gate);
-    return step.gates.map((gate, index) => ({
-      gate,
-      outcome: visited.has(step.next)
-        ? ('passed' as const)
-        : blockedAt < 0
-          ? ('not_reached' as const)
-          : index < blockedAt
-            ? ('passed' as const)
-            : index === blockedAt
-              ? ('blocked' as const)
-              : ('not_reached' as const),
-    }));
+    return step.gates.map((gate, index) => ({ gate, outcome: gateOutcome(index, blockedAt, visited.has(step.next)) }));
   });
+}
+
+function statusOf(facts: RunFacts, started: boolean, findings: readonly FailFinding[], lanes: readonly LaneReport[]): Report['status'] {
+  if (facts.aborted) return 'aborted';
+  if (facts.context.blocked) return 'blocked';
+  if (started && findings.length === 0 && lanes.length > 0) return 'pass';
+  return 'fail';
+}
+
+// What the no-fallback verdict rests on: each lane's proof, or what is missing from it.
+function noFallbackEvidence(started: boolean, lanes: readonly LaneReport[], failures: readonly string[]): string[] {
+  if (!started) return ['Case was not started'];
+  if (failures.length > 0) return [...failures];
+  if (lanes.length === 0) return ['no lane evidence'];
+  return lanes.map(
+    (l) =>
+      `${l.lane} lane: ${l.requests_total} request(s), all for ${l.model_mapping.model}; ${l.spawn_lines.length} spawn line(s) naming ${l.model_mapping.case_provider_key}/${l.model_mapping.model}; no refusals; no egress`,
+  );
 }
 
 function compareBaseline(lanes: readonly LaneReport[]): Report['baseline_comparison'] {
@@ -132,13 +149,7 @@ export function projectReport(facts: RunFacts): ReportDraft {
     ? failFindings(context.lanes?.lanes ?? [], lanesFor(context.lane).length, context.lanes?.error)
     : [];
   findings.push(...facts.artifactFindings);
-  const status: Report['status'] = facts.aborted
-    ? 'aborted'
-    : context.blocked
-      ? 'blocked'
-      : started && findings.length === 0 && lanes.length > 0
-        ? 'pass'
-        : 'fail';
+  const status = statusOf(facts, started, findings, lanes);
   const noFallbackFailures = lanes.flatMap((l) => l.no_fallback.failures.map((f) => `${l.lane} lane: ${f}`));
   const admitted = context.admission;
   return {
@@ -180,13 +191,7 @@ export function projectReport(facts: RunFacts): ReportDraft {
     lanes,
     no_fallback: {
       verdict: started && lanes.length > 0 && noFallbackFailures.length === 0,
-      evidence: started
-        ? lanes.length > 0 && noFallbackFailures.length === 0
-          ? lanes.map((l) => `${l.lane} lane: ${l.requests_total} request(s), all for ${l.model_mapping.model}; ${l.spawn_lines.length} spawn line(s) naming ${l.model_mapping.case_provider_key}/${l.model_mapping.model}; no refusals; no egress`)
-          : noFallbackFailures.length > 0
-            ? noFallbackFailures
-            : ['no lane evidence']
-        : ['Case was not started'],
+      evidence: noFallbackEvidence(started, lanes, noFallbackFailures),
     },
     baseline_comparison: compareBaseline(lanes),
     redactions: { count: facts.redactionCount },
