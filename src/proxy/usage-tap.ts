@@ -1,0 +1,121 @@
+import { createParser } from 'eventsource-parser';
+
+// What a model server said an answer cost, read from the answer's own body: `usage` (OpenAI's
+// prompt_tokens / completion_tokens, in a JSON answer or in the stream's `include_usage` chunk)
+// and llama.cpp's `timings.predicted_per_second`. Null where the answer did not say.
+export interface UsageReading {
+  readonly prompt_tokens: number | null;
+  readonly completion_tokens: number | null;
+  // The server's own decode speed (llama.cpp `timings`); null when it gives none, or 0.
+  readonly server_tokens_per_second: number | null;
+}
+
+export interface UsageTap {
+  // Each chunk of the answer as it is forwarded; keeps a reference, never copies or parses.
+  push(chunk: Buffer): void;
+  // Once the answer has ended whole.
+  read(): UsageReading;
+}
+
+export const NO_USAGE: UsageReading = { prompt_tokens: null, completion_tokens: null, server_tokens_per_second: null };
+
+// Every server puts usage in the last event of a stream (llama.cpp, vLLM, Ollama and LM Studio
+// send it as the final chunk before `[DONE]`, a few hundred bytes), so only the stream's tail is
+// kept and parsed, once, after the last byte has gone to the client: the tap costs the stream a
+// reference per chunk, whatever its length (bench/RESULTS.md, usage tap).
+export const STREAM_TAIL_BYTES = 64 * 1024;
+// A JSON answer is parsed whole; one larger than this is not read (Case always streams).
+export const MAX_JSON_ANSWER_BYTES = 1024 * 1024;
+
+const count = (value: unknown): number | null => (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null);
+const rate = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : null);
+
+function objectOf(value: unknown): Record<string, unknown> | null {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+}
+
+// The reading of one answer object (a JSON answer or one chunk of a stream); null when it says
+// nothing about usage.
+function readingOf(answer: unknown): UsageReading | null {
+  const fields = objectOf(answer);
+  const usage = objectOf(fields?.['usage']);
+  const timings = objectOf(fields?.['timings']);
+  if (usage === null && timings === null) return null;
+  return {
+    prompt_tokens: count(usage?.['prompt_tokens']),
+    completion_tokens: count(usage?.['completion_tokens']),
+    server_tokens_per_second: rate(timings?.['predicted_per_second']),
+  };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+// Where whole events start in a tail cut at an arbitrary byte: after its first blank line.
+const EVENT_BOUNDARY = /\r?\n\r?\n|\r\r/;
+
+function readStreamTail(tail: Buffer, cut: boolean): UsageReading {
+  let text = tail.toString('utf8');
+  if (cut) {
+    const boundary = EVENT_BOUNDARY.exec(text);
+    if (boundary === null) return NO_USAGE;
+    text = text.slice(boundary.index + boundary[0].length);
+  }
+  let last: UsageReading | null = null;
+  const parser = createParser({
+    maxBufferSize: STREAM_TAIL_BYTES,
+    onEvent: (event) => {
+      // Most events are content chunks; only those that can hold usage are parsed.
+      if (!event.data.includes('"usage"') && !event.data.includes('"timings"')) return;
+      const reading = readingOf(parseJson(event.data));
+      // vLLM's continuous usage stats repeat the counts in every chunk: the last one holds.
+      if (reading !== null) last = reading;
+    },
+  });
+  parser.feed(text);
+  parser.reset({ consume: true });
+  return last ?? NO_USAGE;
+}
+
+export function createUsageTap(streamed: boolean): UsageTap {
+  // A queue of chunk references: `head` is the first one still kept.
+  let chunks: Buffer[] = [];
+  let head = 0;
+  let kept = 0;
+  let dropped = false;
+  return {
+    push(chunk) {
+      if (dropped && !streamed) return;
+      chunks.push(chunk);
+      kept += chunk.length;
+      if (!streamed) {
+        if (kept > MAX_JSON_ANSWER_BYTES) {
+          chunks = [];
+          dropped = true;
+        }
+        return;
+      }
+      // Keep at least the tail: drop whole chunks from the front while the rest still covers it.
+      while (chunks.length - head > 1 && kept - chunks[head]!.length >= STREAM_TAIL_BYTES) {
+        kept -= chunks[head]!.length;
+        head += 1;
+        dropped = true;
+      }
+      if (head > 1024) {
+        chunks = chunks.slice(head);
+        head = 0;
+      }
+    },
+    read() {
+      const all = Buffer.concat(chunks.slice(head));
+      if (!streamed) return dropped ? NO_USAGE : (readingOf(parseJson(all.toString('utf8'))) ?? NO_USAGE);
+      const tail = all.length > STREAM_TAIL_BYTES ? all.subarray(all.length - STREAM_TAIL_BYTES) : all;
+      return readStreamTail(tail, dropped || tail.length < all.length);
+    },
+  };
+}
