@@ -11,7 +11,7 @@ export interface UsageReading {
 }
 
 export interface UsageTap {
-  // Each chunk of the answer as it is forwarded; keeps a reference, never copies or parses.
+  // Each chunk of the answer as it is forwarded; never parses.
   push(chunk: Buffer): void;
   // Once the answer has ended whole.
   read(): UsageReading;
@@ -22,7 +22,7 @@ export const NO_USAGE: UsageReading = { prompt_tokens: null, completion_tokens: 
 // Every server puts usage in the last event of a stream (llama.cpp, vLLM, Ollama and LM Studio
 // send it as the final chunk before `[DONE]`, a few hundred bytes), so only the stream's tail is
 // kept and parsed, once, after the last byte has gone to the client: the tap costs the stream a
-// reference per chunk, whatever its length (bench/RESULTS.md, usage tap).
+// copy of at most its tail per chunk, whatever the stream's length (bench/RESULTS.md, usage tap).
 export const STREAM_TAIL_BYTES = 64 * 1024;
 // A JSON answer is parsed whole; one larger than this is not read (Case always streams).
 export const MAX_JSON_ANSWER_BYTES = 1024 * 1024;
@@ -82,40 +82,54 @@ function readStreamTail(tail: Buffer, cut: boolean): UsageReading {
   return last ?? NO_USAGE;
 }
 
-export function createUsageTap(streamed: boolean): UsageTap {
-  // A queue of chunk references: `head` is the first one still kept.
-  let chunks: Buffer[] = [];
-  let head = 0;
+// A stream's tail is copied into a ring of STREAM_TAIL_BYTES rather than kept as the chunks
+// themselves: a chunk the tap held on to would outlive the young generation and be promoted, and
+// the garbage collector then cost the stream more than the copy (bench/RESULTS.md, usage tap).
+function streamTap(): UsageTap {
+  let ring: Buffer | null = null;
+  let end = 0;
+  let total = 0;
+  return {
+    push(chunk) {
+      ring ??= Buffer.allocUnsafe(STREAM_TAIL_BYTES);
+      total += chunk.length;
+      let piece = chunk.length > STREAM_TAIL_BYTES ? chunk.subarray(chunk.length - STREAM_TAIL_BYTES) : chunk;
+      while (piece.length > 0) {
+        const copied = piece.copy(ring, end);
+        end = (end + copied) % STREAM_TAIL_BYTES;
+        piece = piece.subarray(copied);
+      }
+    },
+    read() {
+      if (ring === null) return NO_USAGE;
+      if (total <= STREAM_TAIL_BYTES) return readStreamTail(ring.subarray(0, total), false);
+      return readStreamTail(Buffer.concat([ring.subarray(end), ring.subarray(0, end)]), true);
+    },
+  };
+}
+
+// A JSON answer is kept whole, up to its cap, and parsed once it has ended.
+function jsonTap(): UsageTap {
+  const chunks: Buffer[] = [];
   let kept = 0;
   let dropped = false;
   return {
     push(chunk) {
-      if (dropped && !streamed) return;
-      chunks.push(chunk);
+      if (dropped) return;
       kept += chunk.length;
-      if (!streamed) {
-        if (kept > MAX_JSON_ANSWER_BYTES) {
-          chunks = [];
-          dropped = true;
-        }
+      if (kept > MAX_JSON_ANSWER_BYTES) {
+        chunks.length = 0;
+        dropped = true;
         return;
       }
-      // Keep at least the tail: drop whole chunks from the front while the rest still covers it.
-      while (chunks.length - head > 1 && kept - chunks[head]!.length >= STREAM_TAIL_BYTES) {
-        kept -= chunks[head]!.length;
-        head += 1;
-        dropped = true;
-      }
-      if (head > 1024) {
-        chunks = chunks.slice(head);
-        head = 0;
-      }
+      chunks.push(chunk);
     },
     read() {
-      const all = Buffer.concat(chunks.slice(head));
-      if (!streamed) return dropped ? NO_USAGE : (readingOf(parseJson(all.toString('utf8'))) ?? NO_USAGE);
-      const tail = all.length > STREAM_TAIL_BYTES ? all.subarray(all.length - STREAM_TAIL_BYTES) : all;
-      return readStreamTail(tail, dropped || tail.length < all.length);
+      return dropped ? NO_USAGE : (readingOf(parseJson(Buffer.concat(chunks).toString('utf8'))) ?? NO_USAGE);
     },
   };
+}
+
+export function createUsageTap(streamed: boolean): UsageTap {
+  return streamed ? streamTap() : jsonTap();
 }

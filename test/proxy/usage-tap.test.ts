@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readAudit } from '../../src/evidence/proxy-audit.js';
 import { startRecordingProxy } from '../../src/proxy/recording-proxy.js';
-import { STREAM_TAIL_BYTES } from '../../src/proxy/usage-tap.js';
+import { createUsageTap, STREAM_TAIL_BYTES } from '../../src/proxy/usage-tap.js';
 import { makeTempDir } from '../support/fake-server.js';
 import { llamaCppFixtureName, loadServerFixture, startReplayServer, type FixtureExchange } from '../support/replay-server.js';
 
@@ -146,5 +146,27 @@ describe('the usage tap on a long stream', () => {
     const { answers, audit } = await throughProxy(`http://127.0.0.1:${address.port}`, [caseBody(true)], false);
     expect(answers[0]).toContain('"usage"');
     expect(audit[0]).toMatchObject({ status: 200, prompt_tokens: null, completion_tokens: null });
+  });
+});
+
+describe('the usage tap, cut anywhere', () => {
+  it('reads the last usage chunk of a stream however its bytes are split into chunks', () => {
+    const event = (payload: object) => `data: ${JSON.stringify({ object: 'chat.completion.chunk', ...payload })}\r\n\r\n`;
+    const content = event({ choices: [{ index: 0, delta: { content: 'é'.repeat(300) } }] });
+    // An earlier usage chunk inside the tail (vLLM's continuous usage stats): the last one holds.
+    const usage = (prompt: number, completion: number) => event({ choices: [], usage: { prompt_tokens: prompt, completion_tokens: completion } });
+    const stream = Buffer.from(`${content.repeat(700)}${usage(1, 2)}${content.repeat(30)}${usage(11, 22)}data: [DONE]\r\n\r\n`);
+    expect(stream.length).toBeGreaterThan(STREAM_TAIL_BYTES * 3);
+    let seed = 7;
+    const random = (max: number) => (seed = (seed * 48271) % 2147483647) % max;
+    for (const maxChunk of [1, 97, 4096, STREAM_TAIL_BYTES - 1, STREAM_TAIL_BYTES + 1, stream.length]) {
+      const tap = createUsageTap(true);
+      for (let at = 0; at < stream.length; ) {
+        const size = maxChunk === 1 ? 1 : 1 + random(maxChunk);
+        tap.push(stream.subarray(at, at + size));
+        at += size;
+      }
+      expect(tap.read(), `chunks of up to ${maxChunk} bytes`).toEqual({ prompt_tokens: 11, completion_tokens: 22, server_tokens_per_second: null });
+    }
   });
 });
