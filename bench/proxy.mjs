@@ -3,7 +3,7 @@
 // same upstream and are interleaved, so both arms see the same machine at the same time.
 import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { ask, LANE_TOKEN, median, MiB, MODEL, quantile, startChild, stopChild } from './lib.mjs';
+import { ask, DIST, LANE_TOKEN, median, MiB, MODEL, quantile, startChild, stopChild } from './lib.mjs';
 
 // What Case sends: the role's system prompt first, then the task; about 3 KB.
 const CHAT = {
@@ -64,6 +64,36 @@ async function load(to, agent, total, concurrency, body) {
 
 const agentFor = (concurrency) => new Agent({ keepAlive: true, maxSockets: concurrency });
 
+// The usage tap on its own, in this process: what it adds per MiB of a stream cut into chunks of
+// each size (fresh buffers, as a socket delivers them), against the same chunks not tapped.
+async function usageTapAlone({ quick }) {
+  const { createUsageTap } = await import(new URL('src/proxy/usage-tap.js', DIST));
+  const EVENT = `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', model: MODEL, choices: [{ index: 0, delta: { content: 'token ' }, finish_reason: null }] })}\n\n`;
+  const USAGE = Buffer.from(`data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', model: MODEL, choices: [], usage: { prompt_tokens: 7412, completion_tokens: 96 } })}\n\ndata: [DONE]\n\n`);
+  const mib = quick ? 32 : 128;
+  const rows = [];
+  for (const size of [256, 4096, 65536]) {
+    // Whole events only, so the stream stays well-formed up to its usage chunk.
+    const source = Buffer.from(EVENT.repeat(Math.max(1, Math.floor(size / EVENT.length))));
+    const n = Math.ceil((mib * MiB) / source.length);
+    const ms = { tapped: [], plain: [] };
+    for (let round = 0; round < 6; round++) {
+      const tapped = round % 2 === 0;
+      const started = performance.now();
+      const tap = tapped ? createUsageTap(true) : null;
+      for (let i = 0; i < n; i++) {
+        const chunk = Buffer.from(source);
+        tap?.push(chunk);
+      }
+      tap?.push(USAGE);
+      if (tap && tap.read().completion_tokens !== 96) throw new Error('the usage tap missed the usage chunk');
+      ms[tapped ? 'tapped' : 'plain'].push(performance.now() - started);
+    }
+    rows.push({ chunkBytes: source.length, addedMsPerMiB: (median(ms.tapped) - median(ms.plain)) / mib });
+  }
+  return rows;
+}
+
 async function withServers(body) {
   const scripted = await startChild('./upstream.mjs', ['scripted']);
   const sse = await startChild('./upstream.mjs', ['sse']);
@@ -95,7 +125,7 @@ export async function proxyOverhead({ quick = false } = {}) {
       proxied: { to: target(proxyScripted.info.url, LANE_TOKEN), middle: proxyScripted.child },
     };
     const names = Object.keys(arms);
-    const results = {};
+    const results = { tapAlone: await usageTapAlone({ quick }) };
 
     // Warm-up, so that every process runs optimised code before anything is measured.
     for (const name of names) {
