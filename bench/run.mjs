@@ -76,7 +76,7 @@ const rows = [
   ['1 proxy', `streamed: first byte when the upstream pauses ${gap.gapMs} ms after its first event, direct / proxied`, `${ms(gap.direct)} / ${ms(gap.proxied)}`, `not delayed by buffering (< ${gap.gapMs / 10} ms)`, gap.proxied < gap.gapMs / 10],
   ['1 proxy', `long stream (${longStream.bytes / 1048576} MiB): MiB/s direct / proxied`, `${f(longStream.direct, 0)} / ${f(longStream.proxied, 0)}`, 'reported', undefined],
   ['1 proxy', 'proxy CPU per MiB streamed', ms(longStream.proxyCpuMsPerMiB), 'reported', undefined],
-  ['1 proxy', `usage tap: long stream (${longStream.bytes / 1048576} MiB) MiB/s, proxy with the tap / without`, `${f(longStream.proxied, 0)} / ${f(longStream.untapped, 0)}`, 'not slower (≥ 95%)', longStream.proxied >= 0.95 * longStream.untapped],
+  ['1 proxy', `usage tap: long stream (${longStream.bytes / 1048576} MiB) MiB/s, proxy with the tap / without`, `${f(longStream.proxied, 0)} / ${f(longStream.untapped, 0)}`, 'side by side', undefined],
   ['1 proxy', 'usage tap: long stream, first byte p50, with the tap / without', `${ms(longStream.firstByte.proxied)} / ${ms(longStream.firstByte.untapped)}`, 'reported', undefined],
   ['1 proxy', 'usage tap: proxy CPU per MiB streamed, with the tap / without', `${ms(longStream.proxyCpuMsPerMiB)} / ${ms(longStream.untappedCpuMsPerMiB)}`, 'reported', undefined],
   ['1 proxy', `usage tap: Case-shaped stream with include_usage, first byte p50 (p99), with the tap / without`, `${ms(ttft.proxied)} (${ms(ttft.proxiedP99)}) / ${ms(ttft.untapped)} (${ms(ttft.untappedP99)})`, 'reported', undefined],
