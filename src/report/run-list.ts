@@ -42,8 +42,6 @@ export type RunEntry =
 
 // A report with every request of a long real run stays well under this.
 export const MAX_REPORT_BYTES = 64 * 1024 * 1024;
-// Out directories with more entries are listed up to this many, newest names last in sort order.
-export const MAX_RUNS = 1000;
 
 function laneSummary(lane: LaneReport): RunLaneSummary {
   const server = lane.upstream.source === 'harness_scripted_provider' ? 'scripted provider (harness)' : `${lane.upstream.server_kind}${lane.upstream.server_version ? ` ${lane.upstream.server_version}` : ''}`;
@@ -115,12 +113,13 @@ export async function listRuns(outDir: string): Promise<RunEntry[]> {
   const info = await lstat(outDir).catch(() => undefined);
   if (!info) throw new RunListError('no such directory');
   if (!info.isDirectory()) throw new RunListError('not a directory');
-  const entries = (await readdir(outDir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name)).slice(-MAX_RUNS);
-  const runs = await Promise.all(
-    entries
-      .filter((entry) => entry.isDirectory() || entry.isSymbolicLink())
-      .map((entry) => (entry.isSymbolicLink() ? Promise.resolve<RunEntry>({ dir: entry.name, readable: false, problem: 'a symbolic link, not followed' }) : readRun(outDir, entry.name))),
-  );
+  const entries = (await readdir(outDir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+  // One report at a time: each can be large, and only its summary is kept.
+  const runs: RunEntry[] = [];
+  for (const entry of entries) {
+    if (entry.isSymbolicLink()) runs.push({ dir: entry.name, readable: false, problem: 'a symbolic link, not followed' });
+    else if (entry.isDirectory()) runs.push(await readRun(outDir, entry.name));
+  }
   const readable = runs.filter((run): run is ReadableRun => run.readable).sort((a, b) => b.started_at.localeCompare(a.started_at));
   return [...readable, ...runs.filter((run) => !run.readable)];
 }
