@@ -1,12 +1,14 @@
 // A child process running the recording proxy in front of an upstream (argv[2]), so that its CPU
 // time and peak RSS are its own; argv[3] is how it uses upstream connections (reuse or fresh).
 // Asked `attempts`, it reads its audit so far: how many requests went twice, and how many failed.
+// `--no-usage` turns the usage tap off (src/proxy/usage-tap.ts), to measure it side by side.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DIST, LANE_TOKEN, MODEL, serveUsage } from './lib.mjs';
 
-const { readAudit, startRecordingProxy } = await import(new URL('src/proxy/recording-proxy.js', DIST));
+const { startRecordingProxy } = await import(new URL('src/proxy/recording-proxy.js', DIST));
+const { readAudit } = await import(new URL('src/evidence/proxy-audit.js', DIST));
 const dir = await mkdtemp(join(tmpdir(), 'case-route-bench-proxy-'));
 const auditFile = join(dir, 'audit.jsonl');
 const proxy = await startRecordingProxy({
@@ -15,6 +17,7 @@ const proxy = await startRecordingProxy({
   laneToken: LANE_TOKEN,
   auditFile,
   upstreamConnections: process.argv[3] ?? 'reuse',
+  readUsage: !process.argv.includes('--no-usage'),
 });
 process.on('message', async (message) => {
   if (message?.type !== 'attempts') return;

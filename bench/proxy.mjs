@@ -3,7 +3,7 @@
 // same upstream and are interleaved, so both arms see the same machine at the same time.
 import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { ask, LANE_TOKEN, median, MiB, MODEL, quantile, startChild, stopChild } from './lib.mjs';
+import { ask, DIST, LANE_TOKEN, median, MiB, MODEL, quantile, startChild, stopChild } from './lib.mjs';
 
 // What Case sends: the role's system prompt first, then the task; about 3 KB.
 const CHAT = {
@@ -64,16 +64,49 @@ async function load(to, agent, total, concurrency, body) {
 
 const agentFor = (concurrency) => new Agent({ keepAlive: true, maxSockets: concurrency });
 
+// The usage tap on its own, in this process: what it adds per MiB of a stream cut into chunks of
+// each size (fresh buffers, as a socket delivers them), against the same chunks not tapped.
+async function usageTapAlone({ quick }) {
+  const { createUsageTap } = await import(new URL('src/proxy/usage-tap.js', DIST));
+  const EVENT = `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', model: MODEL, choices: [{ index: 0, delta: { content: 'token ' }, finish_reason: null }] })}\n\n`;
+  const USAGE = Buffer.from(`data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', model: MODEL, choices: [], usage: { prompt_tokens: 7412, completion_tokens: 96 } })}\n\ndata: [DONE]\n\n`);
+  const mib = quick ? 32 : 128;
+  const rows = [];
+  for (const size of [256, 4096, 65536]) {
+    // Whole events only, so the stream stays well-formed up to its usage chunk.
+    const source = Buffer.from(EVENT.repeat(Math.max(1, Math.floor(size / EVENT.length))));
+    const n = Math.ceil((mib * MiB) / source.length);
+    const ms = { tapped: [], plain: [] };
+    for (let round = 0; round < 6; round++) {
+      const tapped = round % 2 === 0;
+      const started = performance.now();
+      const tap = tapped ? createUsageTap(true) : null;
+      for (let i = 0; i < n; i++) {
+        const chunk = Buffer.from(source);
+        tap?.push(chunk);
+      }
+      tap?.push(USAGE);
+      if (tap && tap.read().completion_tokens !== 96) throw new Error('the usage tap missed the usage chunk');
+      ms[tapped ? 'tapped' : 'plain'].push(performance.now() - started);
+    }
+    rows.push({ chunkBytes: source.length, addedMsPerMiB: (median(ms.tapped) - median(ms.plain)) / mib });
+  }
+  return rows;
+}
+
 async function withServers(body) {
   const scripted = await startChild('./upstream.mjs', ['scripted']);
   const sse = await startChild('./upstream.mjs', ['sse']);
   const proxyScripted = await startChild('./proxy-server.mjs', [scripted.info.url]);
   const bare = await startChild('./bare-forwarder.mjs', [scripted.info.url]);
   const proxySse = await startChild('./proxy-server.mjs', [sse.info.url]);
+  // The same proxy with its usage tap off: what reading usage out of the answers costs.
+  const untappedScripted = await startChild('./proxy-server.mjs', [scripted.info.url, 'reuse', '--no-usage']);
+  const untappedSse = await startChild('./proxy-server.mjs', [sse.info.url, 'reuse', '--no-usage']);
   try {
-    return await body({ scripted, sse, proxyScripted, bare, proxySse });
+    return await body({ scripted, sse, proxyScripted, bare, proxySse, untappedScripted, untappedSse });
   } finally {
-    for (const { child } of [proxyScripted, bare, proxySse, scripted, sse]) await stopChild(child);
+    for (const { child } of [proxyScripted, bare, proxySse, untappedScripted, untappedSse, scripted, sse]) await stopChild(child);
   }
 }
 
@@ -83,7 +116,7 @@ const cpuMs = () => {
 };
 
 export async function proxyOverhead({ quick = false } = {}) {
-  return withServers(async ({ scripted, sse, proxyScripted, bare, proxySse }) => {
+  return withServers(async ({ scripted, sse, proxyScripted, bare, proxySse, untappedScripted, untappedSse }) => {
     // Three ways to the same scripted upstream: directly, through a bare node:http forwarder (the
     // floor for any proxy written with node:http), and through the recording proxy.
     const arms = {
@@ -92,7 +125,7 @@ export async function proxyOverhead({ quick = false } = {}) {
       proxied: { to: target(proxyScripted.info.url, LANE_TOKEN), middle: proxyScripted.child },
     };
     const names = Object.keys(arms);
-    const results = {};
+    const results = { tapAlone: await usageTapAlone({ quick }) };
 
     // Warm-up, so that every process runs optimised code before anything is measured.
     for (const name of names) {
@@ -152,20 +185,36 @@ export async function proxyOverhead({ quick = false } = {}) {
       Object.values(agents).forEach((agent) => agent.destroy());
     }
 
-    // Streamed: time to the first byte of the SSE body from the scripted provider, interleaved.
+    // Streamed: time to the first byte of the SSE body from the scripted provider, and to its
+    // last, interleaved: directly, through the proxy, and through the proxy with its usage tap off.
+    // Case asks for the usage chunk, so the tap reads one in every answer.
     {
       const n = quick ? 100 : 500;
-      const agents = [agentFor(1), agentFor(1)];
+      const streamArms = { direct: arms.direct.to, proxied: arms.proxied.to, untapped: target(untappedScripted.info.url, LANE_TOKEN) };
+      const streamNames = Object.keys(streamArms);
+      const agents = Object.fromEntries(streamNames.map((name) => [name, agentFor(1)]));
       const body = { ...CHAT, stream: true, stream_options: { include_usage: true } };
-      const [direct, proxied] = [arms.direct.to, arms.proxied.to];
-      for (let i = 0; i < 100; i++) await exchange(i % 2 ? proxied : direct, agents[i % 2], body);
-      const ttft = { direct: [], proxied: [] };
-      for (let i = 0; i < 2 * n; i++) {
-        const r = await exchange(i % 2 ? proxied : direct, agents[i % 2], body);
-        ttft[i % 2 ? 'proxied' : 'direct'].push(r.first);
+      for (let i = 0; i < 50 * streamNames.length; i++) await exchange(streamArms[streamNames[i % 3]], agents[streamNames[i % 3]], body);
+      const first = Object.fromEntries(streamNames.map((name) => [name, []]));
+      const total = Object.fromEntries(streamNames.map((name) => [name, []]));
+      for (let i = 0; i < 3 * n; i++) {
+        const name = streamNames[i % 3];
+        const r = await exchange(streamArms[name], agents[name], body);
+        first[name].push(r.first);
+        total[name].push(r.total);
       }
-      results.ttft = { n, direct: median(ttft.direct), proxied: median(ttft.proxied), directP99: quantile(ttft.direct, 0.99), proxiedP99: quantile(ttft.proxied, 0.99) };
-      agents.forEach((agent) => agent.destroy());
+      results.ttft = {
+        n,
+        direct: median(first.direct),
+        proxied: median(first.proxied),
+        untapped: median(first.untapped),
+        directP99: quantile(first.direct, 0.99),
+        proxiedP99: quantile(first.proxied, 0.99),
+        untappedP99: quantile(first.untapped, 0.99),
+        totalProxied: median(total.proxied),
+        totalUntapped: median(total.untapped),
+      };
+      Object.values(agents).forEach((agent) => agent.destroy());
     }
 
     // Buffering: the upstream sends one event, then waits 200 ms before the rest. A proxy that
@@ -184,29 +233,39 @@ export async function proxyOverhead({ quick = false } = {}) {
       agents.forEach((agent) => agent.destroy());
     }
 
-    // A long stream: 256 MiB of chunk events, direct and proxied, alternating.
+    // A long stream: 256 MiB of chunk events, direct, proxied, and proxied with the usage tap
+    // off, in rotation.
     {
       const bytes = (quick ? 32 : 256) * MiB;
-      const agents = [agentFor(1), agentFor(1)];
-      const sseDirect = target(sse.info.url);
-      const sseProxied = target(proxySse.info.url, LANE_TOKEN);
-      const rate = { direct: [], proxied: [] };
-      const cpuBefore = await ask(proxySse.child, 'usage');
-      let proxiedBytes = 0;
-      for (let i = 0; i < 6; i++) {
-        const arm = i % 2 ? 'proxied' : 'direct';
-        const r = await exchange(arm === 'proxied' ? sseProxied : sseDirect, agents[i % 2], sseAsk({ bytes }));
-        rate[arm].push(r.bytes / MiB / (r.total / 1000));
-        if (arm === 'proxied') proxiedBytes += r.bytes;
+      const longArms = { direct: { to: target(sse.info.url) }, proxied: { to: target(proxySse.info.url, LANE_TOKEN), child: proxySse.child }, untapped: { to: target(untappedSse.info.url, LANE_TOKEN), child: untappedSse.child } };
+      const longNames = Object.keys(longArms);
+      const agents = Object.fromEntries(longNames.map((name) => [name, agentFor(1)]));
+      const rate = Object.fromEntries(longNames.map((name) => [name, []]));
+      const first = Object.fromEntries(longNames.map((name) => [name, []]));
+      const cpu = { proxied: 0, untapped: 0 };
+      const streamed = { proxied: 0, untapped: 0 };
+      for (let i = 0; i < 9; i++) {
+        const name = longNames[i % 3];
+        const { to, child } = longArms[name];
+        const before = child ? (await ask(child, 'usage')).cpuMs : 0;
+        const r = await exchange(to, agents[name], sseAsk({ bytes }));
+        if (child) {
+          cpu[name] += (await ask(child, 'usage')).cpuMs - before;
+          streamed[name] += r.bytes;
+        }
+        rate[name].push(r.bytes / MiB / (r.total / 1000));
+        first[name].push(r.first);
       }
-      const cpuAfter = await ask(proxySse.child, 'usage');
       results.longStream = {
         bytes,
         direct: median(rate.direct),
         proxied: median(rate.proxied),
-        proxyCpuMsPerMiB: (cpuAfter.cpuMs - cpuBefore.cpuMs) / (proxiedBytes / MiB),
+        untapped: median(rate.untapped),
+        firstByte: { direct: median(first.direct), proxied: median(first.proxied), untapped: median(first.untapped) },
+        proxyCpuMsPerMiB: cpu.proxied / (streamed.proxied / MiB),
+        untappedCpuMsPerMiB: cpu.untapped / (streamed.untapped / MiB),
       };
-      agents.forEach((agent) => agent.destroy());
+      Object.values(agents).forEach((agent) => agent.destroy());
     }
     return results;
   });

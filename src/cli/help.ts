@@ -28,6 +28,7 @@ Commands:
   graph      print the route diagram, optionally with a run's path marked
   schema     print the JSON Schema of the decision record, the admission file or the report
   verify     check a run directory against its attestation
+  runs       list the runs in an out directory and write its index.html, to compare them
   provider   serve the scripted OpenAI-compatible local provider (for demos and tests)
 
 Options: --help (also after any command), --version, --debug (stack traces on every error)
@@ -89,6 +90,16 @@ report.intoto.json (an in-toto Statement v1): a changed, missing or unlisted fil
 predicate that disagrees with report.json, means the evidence is not intact.
   --json      print the verdict as JSON on stdout
 Exit 0 intact, 1 not intact (or no attestation), 64 usage error.
+`,
+  runs: `Usage: case-route runs [DIR] [--json]
+
+Lists the runs in an out directory (default ${DEFAULT_OUT_DIR}), newest first: when, status, lane,
+model, requests, tokens per second and median time to first token (the primary lane's: the model
+under Case), each read from its report.json and checked against the report schema; a directory
+that is not a readable run of this version is listed as unreadable, with why. Writes DIR/index.html:
+the runs side by side, each linking its report.html (self-contained, nothing loaded).
+  --json      print the list as JSON on stdout
+Exit 0 listed, 1 DIR missing or index.html not written, 64 usage error.
 `,
   provider: `Usage: case-route provider --model ID [--port N] [--script FILE]
 

@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   graph: async () => (await import('./commands/graph.js')).graphCommand,
   schema: async () => (await import('./commands/schema.js')).schemaCommand,
   verify: async () => (await import('./commands/verify.js')).verifyCommand,
+  runs: async () => (await import('./commands/runs.js')).runsCommand,
   provider: async () => (await import('./commands/provider.js')).providerCommand,
 };
 

@@ -29,6 +29,16 @@ const AuditRecordSchema = z.strictObject({
       context_tokens: z.number().int().nonnegative().nullable(),
     })
     .nullable(),
+  // From the request's arrival to the first byte of the answer; null when none came.
+  ttft_ms: z.number().nonnegative().nullable(),
+  // What the server said the answer cost (`usage`, in a JSON answer or a stream's include_usage
+  // chunk); null when it did not say, never 0 for unknown.
+  prompt_tokens: z.number().int().nonnegative().nullable(),
+  completion_tokens: z.number().int().nonnegative().nullable(),
+  // `server`: the server's own decode speed (llama.cpp `timings.predicted_per_second`);
+  // `proxy`: completion tokens over the stream's first to last byte.
+  tokens_per_second: z.number().nonnegative().nullable(),
+  tokens_per_second_source: z.enum(['server', 'proxy']).nullable(),
 });
 
 export type AuditRecord = z.infer<typeof AuditRecordSchema>;

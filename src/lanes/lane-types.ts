@@ -3,6 +3,7 @@ import type { FirstError } from '../evidence/first-error.js';
 import type { EgressAttempt } from '../evidence/egress-log.js';
 import type { LaneIsolation } from '../sandbox/isolation.js';
 import type { AuditRecord } from '../evidence/proxy-audit.js';
+import type { AgentPhase } from '../evidence/request-agents.js';
 
 export type LaneName = 'fake' | 'real';
 
@@ -82,6 +83,8 @@ export interface LaneEvidence {
   readonly requests: readonly AuditRecord[];
   readonly egress_attempts: readonly EgressAttempt[];
   readonly spawn_lines: readonly SpawnLine[];
+  // When each Case agent ran, from Case's phase events: which agent a request belongs to.
+  readonly agent_phases: readonly AgentPhase[];
   readonly pipeline_outcome: string | null;
   readonly acceptance: AcceptanceResult;
   // Evidence that could not be read whole or in its required shape; any one fails the run.

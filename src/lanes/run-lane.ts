@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseSpawnLines, pipelineOutcome, readCaseEvents, type EvidenceProblem } from '../evidence/case-observations.js';
 import { firstError } from '../evidence/first-error.js';
+import { agentPhases } from '../evidence/request-agents.js';
 import { readGitHistory } from '../evidence/git-history.js';
 import type { Redactor } from '../evidence/redact.js';
 import { runAcceptanceCheck } from '../fixture/acceptance-check.js';
@@ -150,6 +151,7 @@ export async function checkLane(lane: PreparedLane, run: LaneProcessEnd, options
     requests: await readAudit(lane.auditFile),
     egress_attempts: await readEgressLog(lane.egressFile),
     spawn_lines: spawns.lines,
+    agent_phases: agentPhases(events),
     pipeline_outcome: outcome,
     acceptance,
     evidence_problems: problems,

@@ -7,6 +7,7 @@ import { listenOnLoopback } from './loopback-server.js';
 import { endToEndHeaders, upstreamRequestHeaders } from './proxy-headers.js';
 import { allowedRoute, checkCompletionBody, laneTokenCheck, REFUSAL_STATUS, requestPath, type ProxyRoute, type RefusalReason } from './proxy-rules.js';
 import { readRequestBody } from './request-body.js';
+import { createUsageTap, NO_USAGE, type UsageReading, type UsageTap } from './usage-tap.js';
 import { connectionFailure, MAX_ERROR_BODY_BYTES, statusFailure, type UpstreamFailure } from './upstream-failure.js';
 
 export type { RefusalReason } from './proxy-rules.js';
@@ -28,6 +29,9 @@ export interface RecordingProxyOptions {
   upstreamConnections?: 'reuse' | 'fresh';
   // Told of each request as it is recorded, so a lane can be watched as it runs.
   onRecord?: (entry: AuditRecord) => void;
+  // Read the token counts out of each answer (src/proxy/usage-tap.ts); on unless false, which
+  // only `npm run bench` sets, to measure the proxy with and without it side by side.
+  readUsage?: boolean;
 }
 
 export interface RecordingProxy {
@@ -55,6 +59,10 @@ interface Exchange {
   refused: RefusalReason | null;
   attempts: number;
   upstreamError: UpstreamFailure | null;
+  // performance.now() of the answer's first and last body byte from the upstream.
+  firstByte: number | null;
+  lastByte: number | null;
+  usageTap: UsageTap | null;
 }
 
 // An error on a connection the agent had kept alive, before any byte of the answer: the upstream
@@ -63,6 +71,21 @@ interface Exchange {
 function closedWhileIdle(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   return code === 'ECONNRESET' || code === 'EPIPE';
+}
+
+const tenths = (ms: number): number => Math.round(ms * 10) / 10;
+
+// Time to the first byte of the answer, and the speed at which its tokens came: the server's own
+// figure when it states one (llama.cpp), else the completion tokens over the time from the
+// stream's first byte to its last. A JSON answer arrives all at once, so only a server's figure
+// says its speed.
+function answerTiming(exchange: Exchange, usage: UsageReading): Pick<AuditRecord, 'ttft_ms' | 'tokens_per_second' | 'tokens_per_second_source'> {
+  const ttft_ms = exchange.firstByte === null ? null : tenths(exchange.firstByte - exchange.started);
+  const { completion_tokens, server_tokens_per_second } = usage;
+  if (server_tokens_per_second !== null) return { ttft_ms, tokens_per_second: tenths(server_tokens_per_second), tokens_per_second_source: 'server' };
+  const streamedMs = exchange.streamed && exchange.firstByte !== null && exchange.lastByte !== null ? exchange.lastByte - exchange.firstByte : 0;
+  if (completion_tokens === null || completion_tokens === 0 || streamedMs <= 0) return { ttft_ms, tokens_per_second: null, tokens_per_second_source: null };
+  return { ttft_ms, tokens_per_second: tenths(completion_tokens / (streamedMs / 1000)), tokens_per_second_source: 'proxy' };
 }
 
 export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<RecordingProxy> {
@@ -75,6 +98,7 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
   const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const secure = upstream.origin.startsWith('https:');
   const keepAlive = (opts.upstreamConnections ?? 'reuse') === 'reuse';
+  const readUsage = opts.readUsage ?? true;
   const agent = secure ? new HttpsAgent({ keepAlive }) : new HttpAgent({ keepAlive });
   const audit = await openJsonlAppender(opts.auditFile);
   const carriesLaneToken = laneTokenCheck(opts.laneToken);
@@ -164,7 +188,12 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
         // error it was.
         const errorHead: Buffer[] = [];
         let errorHeadBytes = 0;
+        const tap = readUsage && status < 300 && route === 'POST /v1/chat/completions' ? createUsageTap(exchange.streamed) : null;
         upstreamResponse.on('data', (chunk: Buffer) => {
+          const now = performance.now();
+          exchange.firstByte ??= now;
+          exchange.lastByte = now;
+          tap?.push(chunk);
           exchange.bytesOut += chunk.length;
           if (status >= 400 && errorHeadBytes < MAX_ERROR_BODY_BYTES) {
             errorHead.push(chunk.subarray(0, MAX_ERROR_BODY_BYTES - errorHeadBytes));
@@ -176,6 +205,9 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
             exchange.upstreamError ??= statusFailure(status, Buffer.concat(errorHead));
           });
         }
+        // Read when the exchange is recorded, after the last byte has gone to the client; only an
+        // answer that ended whole is read.
+        if (tap !== null) upstreamResponse.once('end', () => (exchange.usageTap = tap));
         upstreamResponse.on('error', failUpstream);
         // pipe() writes each chunk as it arrives (no compression, no coalescing) and applies
         // backpressure from the client to the upstream.
@@ -205,6 +237,8 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
   };
 
   const record = (res: ServerResponse, exchange: Exchange): void => {
+    const usage = exchange.usageTap?.read() ?? NO_USAGE;
+    const { ttft_ms, tokens_per_second, tokens_per_second_source } = answerTiming(exchange, usage);
     const entry: AuditRecord = {
       time: exchange.time,
       method: exchange.method,
@@ -219,6 +253,11 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
       refused: exchange.refused,
       upstream_attempts: exchange.attempts,
       upstream_error: exchange.upstreamError,
+      ttft_ms,
+      prompt_tokens: usage.prompt_tokens,
+      completion_tokens: usage.completion_tokens,
+      tokens_per_second,
+      tokens_per_second_source,
     };
     audit.append(entry);
     opts.onRecord?.(entry);
@@ -237,6 +276,9 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
       refused: null,
       attempts: 0,
       upstreamError: null,
+      firstByte: null,
+      lastByte: null,
+      usageTap: null,
     };
     const done = new Promise<void>((resolve) => {
       res.once('close', () => {

@@ -5,6 +5,7 @@ import { happyPath, routeGraph, type RouteGraph } from '../graph/route-graph.js'
 import { runPathOf, type RunPath } from '../graph/run-path.js';
 import { ATTESTATION, REPORT_JSON, ROUTE_DIAGRAM } from './artifact-names.js';
 import { GENERATOR } from './generator.js';
+import { requestsSection } from './html-requests.js';
 import type { LaneReport, Report } from './report-schema.js';
 
 // Every value in a report can come from a user's file (a detail quoting a field, a model name),
@@ -247,6 +248,7 @@ ${headline(report)}
 ${routeSection(graph, path, report)}
 ${gatesSection(report)}
 ${lanesSection(report)}
+${requestsSection(report)}
 ${noFallbackSection(report)}
 ${factsSection(report)}
 <section id="files"><h2>Files</h2><ul>

@@ -4,6 +4,7 @@ import { lanesFor } from '../lanes/lane-types.js';
 import type { LaneEvidence } from '../lanes/lane-types.js';
 import type { ReportDraft } from './claim.js';
 import { REPORT_SCHEMA_VERSION, type LaneReport, type Report } from './report-schema.js';
+import { laneMetrics } from './request-metrics.js';
 import { failFindings, judgeLane, providerErrors, type FailFinding } from './verdict.js';
 
 export interface StateVisit {
@@ -71,6 +72,7 @@ function laneReport(lane: LaneEvidence, context: RouteContext): LaneReport {
     history_holds_secret: lane.history_holds_secret,
     served_after: lane.served_after,
     timeline: [...lane.timeline],
+    metrics: laneMetrics(lane),
     stage2: verdict.stage2,
     no_fallback: verdict.noFallback,
     case_command: lane.case_command ? [...lane.case_command] : null,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FIRST_ERROR_SOURCES } from '../evidence/first-error.js';
 import { BLOCK_REASON_CODES } from '../gates/reasons.js';
+import { LaneMetricsSchema } from './request-metrics.js';
 import { FAIL_REASONS, NOT_EVIDENCE_REASONS, type FailReason, type NotEvidenceReason } from './verdict-reasons.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
@@ -62,6 +63,7 @@ const LaneReportSchema = z.object({
   history_holds_secret: z.boolean(),
   served_after: z.object({ checked: z.boolean(), still_served: z.boolean(), detail: z.string() }),
   timeline: z.array(z.object({ at: z.string(), event: z.string() })),
+  metrics: LaneMetricsSchema,
   stage2: z.object({ passed: z.boolean(), failures: z.array(z.string()) }),
   no_fallback: z.object({ verdict: z.boolean(), failures: z.array(z.string()) }),
   case_command: CommandFilesSchema.nullable(),

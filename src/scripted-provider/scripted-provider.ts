@@ -64,10 +64,20 @@ function answerCompletion(res: ServerResponse, request: ChatRequest, script: Mod
   }
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   res.flushHeaders();
-  for (const chunk of completionChunks(reply, request.stream_options?.include_usage === true)) {
+  // One chunk per turn of the event loop, as a model's tokens come one after another: the
+  // recording proxy then measures a stream with a first and a last byte apart, as from a model.
+  const chunks = completionChunks(reply, request.stream_options?.include_usage === true);
+  const next = (): void => {
+    if (res.destroyed) return;
+    const chunk = chunks.shift();
+    if (chunk === undefined) {
+      res.end('data: [DONE]\n\n');
+      return;
+    }
     res.write(`data: ${JSON.stringify(chunk)}\n\n`);
-  }
-  res.end('data: [DONE]\n\n');
+    setImmediate(next);
+  };
+  next();
 }
 
 async function handleCompletion(req: IncomingMessage, res: ServerResponse, script: ModelScript, served: string): Promise<void> {
