@@ -17,6 +17,11 @@ export function request(fields: Partial<AuditRecord> = {}): AuditRecord {
     refused: null,
     upstream_attempts: 1,
     upstream_error: null,
+    ttft_ms: 2,
+    prompt_tokens: 40,
+    completion_tokens: 8,
+    tokens_per_second: null,
+    tokens_per_second_source: null,
     ...fields,
   };
 }
@@ -48,6 +53,7 @@ export function passingLane(fields: Partial<LaneEvidence> = {}): LaneEvidence {
     case_command: null,
     first_error: null,
     timeline: [],
+    agent_phases: [],
     ...fields,
   };
 }
