@@ -4,6 +4,8 @@ import { createRouteActor } from '../../run/run-route.js';
 import { validateRoute } from '../../run/validate-route.js';
 import { DEFAULT_FIXTURE, DEFAULT_OUT_DIR } from '../../run/route-options.js';
 import { REPORT_HTML } from '../../report/artifact-names.js';
+import { BLOCK_FIXES } from '../../gates/fixes.js';
+import { blockedLines, explainBlocked } from '../../report/blocked-explanation.js';
 import type { Report } from '../../report/report-schema.js';
 import { parse, portNumber, positiveSeconds, UsageError } from '../args.js';
 import { EXIT, exitCodeFor } from '../exit-codes.js';
@@ -31,6 +33,8 @@ const RUN_ONLY = {
 function whyLines(report: Report): string[] {
   const lines: string[] = [];
   if (report.status === 'blocked') lines.push(`reason: ${report.blocked_reason}: ${report.blocked_detail}`);
+  const blocked = explainBlocked(report);
+  if (blocked) lines.push(...blockedLines(blocked));
   if (report.first_error) {
     const [first, ...rest] = report.first_error.message.split('\n');
     lines.push(`${report.first_error.lane} lane: ${first}`, ...rest.map((line) => `  ${line}`));
@@ -90,6 +94,7 @@ export async function runCommand(args: string[], mode: 'run' | 'validate'): Prom
       if (values.json) printData(JSON.stringify(validation, null, 2));
       const { blocked, status } = validation;
       say(blocked ? `${verdictWord(process.stderr, 'blocked')}: ${blocked.reason}: ${blocked.detail}` : status === 'ready' ? `${verdictWord(process.stderr, status)}: every pre-start gate passed; Case was not started` : verdictWord(process.stderr, status));
+      if (blocked) say(`fix: ${BLOCK_FIXES[blocked.reason].fix}`);
       return blocked ? EXIT.blocked : status === 'ready' ? EXIT.pass : EXIT.aborted;
     }
     const run = await createRouteActor(
