@@ -1,3 +1,4 @@
+import type { CasePhase } from '../evidence/case-phases.js';
 import type { EvidenceProblem } from '../evidence/case-observations.js';
 import type { FirstError } from '../evidence/first-error.js';
 import type { EgressAttempt } from '../evidence/egress-log.js';
@@ -83,6 +84,8 @@ export interface LaneEvidence {
   readonly egress_attempts: readonly EgressAttempt[];
   readonly spawn_lines: readonly SpawnLine[];
   readonly pipeline_outcome: string | null;
+  // Case's phases from its event logs, for the report's timeline (src/evidence/case-phases.ts).
+  readonly phases: readonly CasePhase[];
   readonly acceptance: AcceptanceResult;
   // Evidence that could not be read whole or in its required shape; any one fails the run.
   readonly evidence_problems: readonly EvidenceProblem[];

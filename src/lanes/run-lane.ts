@@ -1,5 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { casePhases } from '../evidence/case-phases.js';
 import { parseSpawnLines, pipelineOutcome, readCaseEvents, type EvidenceProblem } from '../evidence/case-observations.js';
 import { firstError } from '../evidence/first-error.js';
 import { readGitHistory } from '../evidence/git-history.js';
@@ -151,6 +152,7 @@ export async function checkLane(lane: PreparedLane, run: LaneProcessEnd, options
     egress_attempts: await readEgressLog(lane.egressFile),
     spawn_lines: spawns.lines,
     pipeline_outcome: outcome,
+    phases: casePhases(events.files),
     acceptance,
     evidence_problems: problems,
     pull_requests: gh.filter((call) => call.allowed).length,

@@ -130,7 +130,7 @@ async function main(): Promise<void> {
   const taskText = readFileSync(taskPath.replace(/\.task\.json$/, '.md'), 'utf8');
 
   for (const { phase, agent, title } of PHASES) {
-    event('phase_start', { phase });
+    event('phase_start', { phase, agent });
     process.stdout.write(`[unattended] [${phase}] starting ${agent}...\n`);
     const result = await runAgent(agent, title, taskText, cwd);
     event('phase_end', { phase, outcome: result.status === 'completed' ? 'completed' : 'failed' });
