@@ -10,6 +10,8 @@ import type { Report } from '../../report/report-schema.js';
 import { parse, portNumber, positiveSeconds, UsageError } from '../args.js';
 import { EXIT, exitCodeFor } from '../exit-codes.js';
 import type { RouteInspector } from '../inspector.js';
+import type { RouteWatch } from '../watch.js';
+import { takeWatchFlag } from '../watch-flag.js';
 import { printData, say, verdictWord } from '../output.js';
 
 const COMMON = {
@@ -26,6 +28,9 @@ const RUN_ONLY = {
   inspect: { type: 'boolean' },
   'inspect-port': { type: 'string' },
   'inspect-delay': { type: 'string' },
+  // Taken out before parsing (takeWatchFlag); declared so that a near miss is named.
+  watch: { type: 'boolean' },
+  'watch-delay': { type: 'string' },
 } as const;
 
 // Why a run did not pass, the lane's own first error before the reason codes: what went wrong
@@ -45,7 +50,8 @@ function whyLines(report: Report): string[] {
 
 export async function runCommand(args: string[], mode: 'run' | 'validate'): Promise<number> {
   // validate takes only the common flags, so `validate --inspect` is a usage error, not ignored.
-  const { values } = parse(args, mode === 'run' ? { ...COMMON, ...RUN_ONLY } : COMMON) as {
+  const watchFlag = mode === 'run' ? takeWatchFlag(args) : { rest: args, port: undefined };
+  const { values } = parse(watchFlag.rest, mode === 'run' ? { ...COMMON, ...RUN_ONLY } : COMMON) as {
     values: {
       lane?: string;
       isolation?: string;
@@ -57,6 +63,7 @@ export async function runCommand(args: string[], mode: 'run' | 'validate'): Prom
       inspect?: boolean;
       'inspect-port'?: string;
       'inspect-delay'?: string;
+      'watch-delay'?: string;
     };
   };
   const lane = values.lane ?? 'fake';
@@ -66,11 +73,13 @@ export async function runCommand(args: string[], mode: 'run' | 'validate'): Prom
   const timeoutMs = positiveSeconds(values.timeout, '--timeout');
   const inspectPort = portNumber(values['inspect-port'], '--inspect-port');
   const inspectDelayMs = positiveSeconds(values['inspect-delay'], '--inspect-delay');
+  const watchDelayMs = positiveSeconds(values['watch-delay'], '--watch-delay');
   const abort = new AbortController();
   const onSignal = () => abort.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   let inspector: RouteInspector | undefined;
+  let watch: RouteWatch | undefined;
   try {
     if (values.inspect || inspectPort !== undefined || inspectDelayMs !== undefined) {
       const { startInspector } = await import('../inspector.js');
@@ -81,6 +90,19 @@ export async function runCommand(args: string[], mode: 'run' | 'validate'): Prom
       if (inspectDelayMs !== undefined) {
         say(`inspector: starting the run in ${inspectDelayMs / 1000} s`);
         const started = await delay(inspectDelayMs, true, { signal: abort.signal }).catch(() => false);
+        if (!started) {
+          say(`${verdictWord(process.stderr, 'aborted')} before the run started`);
+          return EXIT.aborted;
+        }
+      }
+    }
+    if (watchFlag.port !== undefined || watchDelayMs !== undefined) {
+      const { startWatch } = await import('../watch.js');
+      watch = await startWatch(watchFlag.port ?? 0, [{ path: resolve(values.out ?? DEFAULT_OUT_DIR), label: '<out>' }]);
+      say(`watch: open ${watch.url} in a browser to watch the run (served on 127.0.0.1 until the run ends; the page loads nothing else)`);
+      if (watchDelayMs !== undefined) {
+        say(`watch: starting the run in ${watchDelayMs / 1000} s`);
+        const started = await delay(watchDelayMs, true, { signal: abort.signal }).catch(() => false);
         if (!started) {
           say(`${verdictWord(process.stderr, 'aborted')} before the run started`);
           return EXIT.aborted;
@@ -109,11 +131,17 @@ export async function runCommand(args: string[], mode: 'run' | 'validate'): Prom
         signal: abort.signal,
         onState,
       },
-      inspector?.inspect,
+      inspector || watch
+        ? (event) => {
+            inspector?.inspect(event);
+            watch?.inspect(event);
+          }
+        : undefined,
     );
     run.actor.start();
     const result = await run.done;
     if (!result.report || !result.reportFile) {
+      watch?.finish(null, [], null);
       say('the report could not be written');
       return EXIT.fail;
     }
@@ -123,7 +151,10 @@ export async function runCommand(args: string[], mode: 'run' | 'validate'): Prom
     // every path this command prints).
     if (values.json) printData(JSON.stringify({ report_file: reportPath, ...report }, null, 2));
     say(`${verdictWord(process.stderr, report.status)}: ${report.claim.statement}`);
-    for (const line of whyLines(report)) say(line);
+    const why = whyLines(report);
+    for (const line of why) say(line);
+    // The live view names it as the inspector would, redacted: <out>/<run_id>/report.html.
+    watch?.finish(report, why, result.reportFile.replace(/report\.json$/, REPORT_HTML));
     const exposed = report.lanes.filter((l) => l.isolation.mode === 'off').map((l) => l.lane);
     if (exposed.length > 0) say(`not isolated (${exposed.join(', ')} lane): egress and tampering were observed, not prevented`);
     say(`report: ${reportPath}`);
@@ -133,5 +164,6 @@ export async function runCommand(args: string[], mode: 'run' | 'validate'): Prom
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await inspector?.stop();
+    await watch?.stop();
   }
 }
