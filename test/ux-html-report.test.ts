@@ -69,6 +69,7 @@ describe('report.html in a real browser', () => {
         expect(await visibleText(page, 'li.gate.blocked')).toContain('admissionIsAdmitted');
         expect(await visibleText(page, '#gates tr[data-state="config_checked"] th')).toContain('checking the admission');
         expect(await visibleText(page, '#timeline g.row[data-row="route"] g.step.stopped[data-state="blocked"]')).toContain('blocked before Case started');
+        expect(await page.locator('#timeline g.step[data-state="config_checked"] title').textContent()).toContain('admissionMatchesDecision ✓, admissionIsAdmitted ✗, noExternalFallbackConfigured ·');
         expect(await visibleText(page, '#lanes')).toContain('Case was not started');
         expect(requests).toEqual([]);
         await page.screenshot({ path: await screenshotPath('report-blocked.png'), fullPage: true });

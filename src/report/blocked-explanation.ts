@@ -1,5 +1,7 @@
 import { BLOCK_FIXES } from '../gates/fixes.js';
 import { BLOCK_REASONS, type BlockReason } from '../gates/reasons.js';
+import { routeGraph } from '../graph/route-graph.js';
+import { runPathOf } from '../graph/run-path.js';
 import { stepLabel } from '../graph/step-labels.js';
 import type { Report } from './report-schema.js';
 
@@ -23,13 +25,13 @@ function isBlockReason(code: string): code is BlockReason {
 export function explainBlocked(report: Report): BlockedExplanation | null {
   if (report.status !== 'blocked') return null;
   const reason = report.blocked_reason !== null && isBlockReason(report.blocked_reason) ? report.blocked_reason : 'route_error';
-  const states = report.states_visited.map((visit) => visit.state);
-  const blockedAt = states.lastIndexOf('blocked');
-  const state = (blockedAt > 0 ? states[blockedAt - 1] : states.at(-1)) ?? report.final_state;
+  // Where it stopped is read as the diagram reads it, so the words and the drawing agree.
+  const blocked = runPathOf(routeGraph(), report).blocked;
+  const state = blocked?.state ?? report.final_state;
   return {
     step: stepLabel(state),
     state,
-    gate: report.gates.find((gate) => gate.outcome === 'blocked')?.gate ?? null,
+    gate: blocked?.gate ?? null,
     reason,
     meaning: BLOCK_REASONS[reason],
     expected: BLOCK_FIXES[reason].expected,

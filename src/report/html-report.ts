@@ -230,7 +230,7 @@ ${headline(report)}
 <p class="muted">${esc(report.lane)} lane · started ${esc(report.started_at)} · ${esc(Number.isFinite(duration) ? duration.toFixed(1) : '?')} s · final state <code>${esc(report.final_state)}</code> · Case process started: ${report.case_process_started ? 'yes' : 'no'}</p>
 </section>
 ${proofSection(report)}
-${timelineSection(report)}
+${timelineSection(graph, report)}
 ${routeSection(graph, path)}
 ${gatesSection(graph, report)}
 ${lanesSection(report)}

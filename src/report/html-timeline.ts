@@ -1,3 +1,4 @@
+import type { RouteGraph } from '../graph/route-graph.js';
 import { stepLabel } from '../graph/step-labels.js';
 import { esc } from './html-escape.js';
 import type { LaneReport, Report } from './report-schema.js';
@@ -32,14 +33,22 @@ function bar(cls: string, x1: number, x2: number, y: number, title: string, text
   return `<g class="${cls}" ${data}><title>${esc(title)}</title><rect x="${x1}" y="${y + 3}" width="${width}" height="${ROW_H - 10}" rx="3"/>${label}</g>`;
 }
 
-function routeRow(report: Report, x: (iso: string | null) => number, y: number): Row {
+// The gates a step checked and how each came out, for its mark's title.
+function gatesOf(graph: RouteGraph, report: Report, state: string): string {
+  const outcome = new Map(report.gates.map((g) => [g.gate, g.outcome]));
+  const gates = graph.transitions.filter((t) => t.from === state && t.to === 'blocked' && t.guard?.startsWith('!')).map((t) => t.guard!.slice(1));
+  const sign = { passed: '✓', blocked: '✗', not_reached: '·' } as const;
+  return gates.length === 0 ? '' : `; gates: ${gates.map((gate) => `${gate} ${sign[outcome.get(gate) ?? 'not_reached']}`).join(', ')}`;
+}
+
+function routeRow(graph: RouteGraph, report: Report, x: (iso: string | null) => number, y: number): Row {
   const visits = report.states_visited;
   const body = visits
     .map((visit, i) => {
       const next = visits[i + 1]?.at ?? report.finished_at;
       const state = visit.state;
       const cls = state === 'blocked' || state === 'aborted' ? `step stopped` : 'step';
-      return bar(cls, x(visit.at), x(next), y, `${stepLabel(state)} (${state}) from ${visit.at}`, stepLabel(state), `data-state="${esc(state)}"`);
+      return bar(cls, x(visit.at), x(next), y, `${stepLabel(state)} (${state}) from ${visit.at}${gatesOf(graph, report, state)}`, stepLabel(state), `data-state="${esc(state)}"`);
     })
     .join('');
   return { id: 'route', label: 'route: gates and steps', body };
@@ -84,12 +93,12 @@ function axis(start: number, end: number, height: number): string {
   return ticks.join('');
 }
 
-export function timelineSection(report: Report): string {
+export function timelineSection(graph: RouteGraph, report: Report): string {
   const start = Date.parse(report.started_at);
   const end = Date.parse(report.finished_at);
   if (!Number.isFinite(start) || !Number.isFinite(end)) return '';
   const x = scale(start, end);
-  const rows: Row[] = [routeRow(report, x, TOP)];
+  const rows: Row[] = [routeRow(graph, report, x, TOP)];
   for (const lane of report.lanes) {
     rows.push(phaseRow(lane, x, TOP + rows.length * ROW_H));
     rows.push(requestRow(lane, x, TOP + rows.length * ROW_H));
