@@ -136,8 +136,8 @@ describe('case-route run --watch: the offline live view', () => {
         const reasons = await page.locator('#verdict-reasons li').allTextContents();
         expect(reasons).toContain('blocked while checking the admission, by the gate admissionIsAdmitted');
         expect(reasons.some((r) => r.startsWith('fix: the admission file must say "admitted"'))).toBe(true);
-        expect(await page.locator('#route svg g.node.stopped').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-state')))).toEqual(['blocked']);
-        expect(await page.locator('#route svg path.edge.taken[data-from="config_checked"][data-to="blocked"]').count()).toBe(1);
+        expect(await page.locator('#route svg g.node.stopped').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-state')))).toEqual(['config_checked', 'blocked']);
+        expect(await page.locator('#route svg path.edge.taken.stopped[data-from="config_checked"][data-to="blocked"]').count()).toBe(1);
         expect(await page.locator('#request-rows tr').count()).toBe(0);
         expect(foreign).toEqual([]);
         await page.screenshot({ path: await screenshotPath('watch-blocked.png'), fullPage: true });

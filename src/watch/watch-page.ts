@@ -42,10 +42,12 @@ function lightRoute(state) {
     const id = node.getAttribute('data-state');
     node.classList.remove('current');
     if (id === state) node.classList.add(stops.has(id) ? 'stopped' : 'current');
+    // The step a run blocked in is red, as in the report's diagram.
+    else if (id === previous && state === 'blocked') node.classList.add('stopped');
     else if (seen.includes(id)) node.classList.add('visited');
   }
   if (previous) for (const edge of document.querySelectorAll('.route-svg path.edge')) {
-    if (edge.getAttribute('data-from') === previous && edge.getAttribute('data-to') === state) edge.classList.add('taken');
+    if (edge.getAttribute('data-from') === previous && edge.getAttribute('data-to') === state) edge.classList.add('taken', ...(stops.has(state) ? ['stopped'] : []));
   }
   $('current').textContent = 'now: ' + (labels[state] || state) + ' (' + state + ')';
 }
