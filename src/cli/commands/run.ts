@@ -81,32 +81,26 @@ export async function runCommand(args: string[], mode: 'run' | 'validate'): Prom
   let inspector: RouteInspector | undefined;
   let watch: RouteWatch | undefined;
   try {
+    const outLabel = [{ path: resolve(values.out ?? DEFAULT_OUT_DIR), label: '<out>' }];
     if (values.inspect || inspectPort !== undefined || inspectDelayMs !== undefined) {
       const { startInspector } = await import('../inspector.js');
-      inspector = await startInspector(inspectPort, [{ path: resolve(values.out ?? DEFAULT_OUT_DIR), label: '<out>' }]);
+      inspector = await startInspector(inspectPort, outLabel);
       say(`inspector: open ${inspector.url} in a browser to watch the run (the page embeds https://stately.ai/inspect)`);
-      // The bridge page connects once, when it loads: a run shorter than opening it can only be
-      // watched if it waits for the viewer.
-      if (inspectDelayMs !== undefined) {
-        say(`inspector: starting the run in ${inspectDelayMs / 1000} s`);
-        const started = await delay(inspectDelayMs, true, { signal: abort.signal }).catch(() => false);
-        if (!started) {
-          say(`${verdictWord(process.stderr, 'aborted')} before the run started`);
-          return EXIT.aborted;
-        }
-      }
     }
     if (watchFlag.port !== undefined || watchDelayMs !== undefined) {
       const { startWatch } = await import('../watch.js');
-      watch = await startWatch(watchFlag.port ?? 0, [{ path: resolve(values.out ?? DEFAULT_OUT_DIR), label: '<out>' }]);
+      watch = await startWatch(watchFlag.port ?? 0, outLabel);
       say(`watch: open ${watch.url} in a browser to watch the run (served on 127.0.0.1 until the run ends; the page loads nothing else)`);
-      if (watchDelayMs !== undefined) {
-        say(`watch: starting the run in ${watchDelayMs / 1000} s`);
-        const started = await delay(watchDelayMs, true, { signal: abort.signal }).catch(() => false);
-        if (!started) {
-          say(`${verdictWord(process.stderr, 'aborted')} before the run started`);
-          return EXIT.aborted;
-        }
+    }
+    // A page connects when it loads: a run shorter than opening it can only be watched from its
+    // first state if it waits for the viewer.
+    const viewerDelayMs = Math.max(inspectDelayMs ?? 0, watchDelayMs ?? 0);
+    if (viewerDelayMs > 0) {
+      say(`starting the run in ${viewerDelayMs / 1000} s`);
+      const started = await delay(viewerDelayMs, true, { signal: abort.signal }).catch(() => false);
+      if (!started) {
+        say(`${verdictWord(process.stderr, 'aborted')} before the run started`);
+        return EXIT.aborted;
       }
     }
     const fixture = values.fixture ?? DEFAULT_FIXTURE;
