@@ -123,6 +123,14 @@ describe('case-route run --watch: the offline live view', () => {
       }
     }));
 
+  it('refuses a port that is taken, before the run starts', () =>
+    withSandbox(provider.url, async (sandbox) => {
+      const result = await execa(process.execPath, [CLI, 'run', '--watch', String(provider.port), '--out', sandbox.out], { env: sandbox.env(), extendEnv: false, reject: false, stdin: 'ignore' });
+      expect(result.exitCode).toBe(64);
+      expect(result.stderr).toContain(`--watch ${provider.port} is in use`);
+      expect(result.stderr).not.toContain('state loading_decision');
+    }));
+
   it('shows a blocked run: the step lit in red and the fix in words', () =>
     withSandbox(provider.url, async (sandbox) => {
       const browser = await openBrowser({ offline: true });
