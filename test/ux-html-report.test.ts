@@ -125,6 +125,29 @@ describe('report.html in a real browser', () => {
       }
     }));
 
+  it("shows a failed lane: its card first with the lane's first error, and the failed phase on the timeline", () =>
+    withSandbox(provider.url, async (sandbox) => {
+      const caseCommand = `${process.execPath} ${join(ROOT, 'test', 'case-standins', 'pipeline-failed-case.mjs')}`;
+      const run = await runInSandbox(sandbox, { CTO_HARNESS_CASE_COMMAND: caseCommand }, ['--lane', 'real']);
+      expect(run.exitCode).toBe(1);
+      const { page, requests } = await openReport(run.runDir);
+      try {
+        expect(await visibleText(page, '#status')).toBe('fail');
+        const real = page.locator('#no-fallback .lane-card.bad[data-lane="real"]');
+        expect(await real.isVisible()).toBe(true);
+        expect(await real.locator('.first-error').textContent()).toBe('first error: Pipeline failed at implement phase: tests still fail after 3 attempts: expected 5, got -1');
+        expect(await real.textContent()).toContain('✗ Stage 2 failed');
+        expect(await page.locator('#no-fallback .lane-card.ok[data-lane="fake"]').count()).toBe(1);
+        expect(await page.locator('#timeline g.row[data-row="phases-real"] g.phase').evaluateAll((gs) => gs.map((g) => `${g.getAttribute('data-phase')} ${g.getAttribute('class')}`))).toEqual([
+          'implement phase bad',
+        ]);
+        expect(requests).toEqual([]);
+        await page.screenshot({ path: await screenshotPath('report-fail-real-lane.png'), fullPage: true });
+      } finally {
+        await page.close();
+      }
+    }));
+
   it('shows text from a user file as text, never as markup', () =>
     withSandbox(provider.url, async (sandbox) => {
       const hostile = `<img src=x onerror="document.title='owned'"><script>document.title='owned'</script>`;

@@ -17,6 +17,10 @@ function modelsUsed(lane: LaneReport): string {
   return models.length > 0 ? models.join(', ') : 'no model request';
 }
 
+function failureList(failures: readonly string[]): string {
+  return failures.length === 0 ? '' : `<ul class="failures">${failures.map((f) => `<li>${esc(f)}</li>`).join('')}</ul>`;
+}
+
 function card(lane: LaneReport): string {
   return `<article class="lane-card ${lane.stage2.passed && lane.no_fallback.verdict ? 'ok' : 'bad'}" data-lane="${esc(lane.lane)}">
 <h3>${esc(lane.lane)} lane <span class="muted">(${esc(lane.role)})</span></h3>
@@ -24,7 +28,7 @@ function card(lane: LaneReport): string {
 <li>${yesNo(lane.isolation.mode === 'namespaces', 'isolated', 'not isolated')}</li></ul>
 <p>requests: ${esc(lane.requests_total)} (${esc(modelsUsed(lane))}); refused ${esc(lane.rejected_requests.length)}; egress attempts ${esc(lane.egress_attempts.length)}</p>
 ${lane.first_error ? `<p class="first-error"><strong>first error:</strong> ${esc(lane.first_error.message)}</p>` : '<p class="muted">no error</p>'}
-${[...lane.stage2.failures, ...lane.no_fallback.failures].length > 0 ? `<ul class="failures">${[...lane.stage2.failures, ...lane.no_fallback.failures].map((f) => `<li>${esc(f)}</li>`).join('')}</ul>` : ''}
+${failureList([...lane.stage2.failures, ...lane.no_fallback.failures])}
 ${laneLinks(lane)}
 </article>`;
 }
