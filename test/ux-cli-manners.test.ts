@@ -84,6 +84,25 @@ describe('case-route manners', () => {
     });
   });
 
+  it('says of a blocked run, in words, where it stopped, what was expected, what was found and the fix', async () => {
+    await withSandbox(UNUSED_PROVIDER, async (sandbox) => {
+      const admission = await admissionWith(sandbox, { admission_status: 'pending' });
+      const run = await runCli(['run', '--out', sandbox.out], sandbox.env({ CTO_HARNESS_CASE_MODEL_ADMISSION_FILE: admission }));
+      expect(run.exitCode).toBe(2);
+      const lines = run.stderr.split('\n');
+      const at = lines.indexOf('case-route: reason: admission_not_admitted: admission_status is "pending"');
+      expect(at).toBeGreaterThan(0);
+      expect(lines.slice(at + 1, at + 5)).toEqual([
+        'case-route: blocked while checking the admission, by the gate admissionIsAdmitted',
+        'case-route: expected: the admission file says "admission_status": "admitted"',
+        'case-route: found: admission_status is "pending"',
+        'case-route: fix: the admission file must say "admitted": finish the model\'s admission first (the route reads that file and never writes it)',
+      ]);
+      const validated = await runCli(['validate'], sandbox.env({ CTO_HARNESS_CASE_MODEL_ADMISSION_FILE: admission }));
+      expect(validated.stderr).toContain('case-route: fix: the admission file must say "admitted"');
+    });
+  });
+
   it('suggests the command or option that was probably meant', async () => {
     const cases: Array<[string[], string]> = [
       [['valdiate'], 'unknown command "valdiate"; did you mean "validate"? (see case-route --help)'],

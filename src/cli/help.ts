@@ -38,6 +38,7 @@ ${ENV_HELP}
 ${EXITS}`,
   run: `Usage: case-route run [--lane fake|real] [--fixture NAME] [--out DIR] [--json] [--timeout S]
                       [--isolation required|auto|off] [--keep-workspace]
+                      [--watch [PORT]] [--watch-delay S]
                       [--inspect] [--inspect-port N] [--inspect-delay S]
 
   --lane            fake (default): the bundled fake Case; real: CTO_HARNESS_CASE_COMMAND
@@ -51,8 +52,14 @@ ${EXITS}`,
                     namespaces, or the run blocks with isolation_unavailable; auto: isolated
                     where the kernel allows; off: not isolated, and the report says so
   --keep-workspace  keep the temp workspace (fixture copies, generated Case config)
+  --watch [PORT]    serve a live view of the run on 127.0.0.1 (default: a free port) and print
+                    its URL: the route with the current state lit, every event, the requests
+                    through the recording proxy, the verdict. Works offline: the page loads
+                    nothing else. Served until the run ends; the process still exits then.
+  --watch-delay S   wait S seconds after printing the URL before the run starts; implies --watch
   --inspect         serve the Stately inspector bridge and stream the run to it; prints the
-                    URL to open. The process still exits when the run ends.
+                    URL to open (the page embeds https://stately.ai/inspect: needs internet).
+                    The process still exits when the run ends.
   --inspect-port N  the inspector's port (default: a free one); implies --inspect
   --inspect-delay S wait S seconds after printing the URL before the run starts, so that a
                     short run can be watched from its first state; implies --inspect

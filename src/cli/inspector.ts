@@ -1,9 +1,8 @@
-import { homedir, tmpdir } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { InspectionEvent } from 'xstate';
-import { createRedactor, secretValuesFromEnv, type PathLabel } from '../evidence/redact.js';
-import { PROJECT_ROOT } from '../paths.js';
+import type { PathLabel } from '../evidence/redact.js';
 import { UsageError } from './args.js';
+import { createLiveRedactor } from './live-redactor.js';
 
 export interface RouteInspector {
   // What a person opens in a browser: the bridge page, which embeds the Stately inspector.
@@ -32,13 +31,7 @@ function jsonSafe(value: unknown): string {
 export async function startInspector(port: number | undefined, paths: readonly PathLabel[]): Promise<RouteInspector> {
   const { createWebSocketInspector } = await import('@statelyai/inspect');
   const { startInspectorRelay } = await import('./inspector-relay.js');
-  const redactor = createRedactor(secretValuesFromEnv(process.env), [
-    { path: tmpdir(), label: '<tmp>' },
-    { path: PROJECT_ROOT, label: '<case-local-route>' },
-    { path: process.cwd(), label: '<cwd>' },
-    { path: homedir(), label: '~' },
-    ...paths,
-  ]);
+  const redactor = createLiveRedactor(paths);
   let relay: Awaited<ReturnType<typeof startInspectorRelay>>;
   try {
     relay = await startInspectorRelay(port ?? 0);

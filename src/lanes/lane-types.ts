@@ -1,9 +1,9 @@
+import type { CasePhase } from '../evidence/case-phases.js';
 import type { EvidenceProblem } from '../evidence/case-observations.js';
 import type { FirstError } from '../evidence/first-error.js';
 import type { EgressAttempt } from '../evidence/egress-log.js';
 import type { LaneIsolation } from '../sandbox/isolation.js';
 import type { AuditRecord } from '../evidence/proxy-audit.js';
-import type { AgentPhase } from '../evidence/request-agents.js';
 
 export type LaneName = 'fake' | 'real';
 
@@ -83,9 +83,10 @@ export interface LaneEvidence {
   readonly requests: readonly AuditRecord[];
   readonly egress_attempts: readonly EgressAttempt[];
   readonly spawn_lines: readonly SpawnLine[];
-  // When each Case agent ran, from Case's phase events: which agent a request belongs to.
-  readonly agent_phases: readonly AgentPhase[];
   readonly pipeline_outcome: string | null;
+  // Case's phases from its event logs (src/evidence/case-phases.ts): the report's timeline, and
+  // which agent each request belongs to.
+  readonly phases: readonly CasePhase[];
   readonly acceptance: AcceptanceResult;
   // Evidence that could not be read whole or in its required shape; any one fails the run.
   readonly evidence_problems: readonly EvidenceProblem[];

@@ -1,8 +1,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { casePhases } from '../evidence/case-phases.js';
 import { parseSpawnLines, pipelineOutcome, readCaseEvents, type EvidenceProblem } from '../evidence/case-observations.js';
 import { firstError } from '../evidence/first-error.js';
-import { agentPhases } from '../evidence/request-agents.js';
 import { readGitHistory } from '../evidence/git-history.js';
 import type { Redactor } from '../evidence/redact.js';
 import { runAcceptanceCheck } from '../fixture/acceptance-check.js';
@@ -151,8 +151,8 @@ export async function checkLane(lane: PreparedLane, run: LaneProcessEnd, options
     requests: await readAudit(lane.auditFile),
     egress_attempts: await readEgressLog(lane.egressFile),
     spawn_lines: spawns.lines,
-    agent_phases: agentPhases(events),
     pipeline_outcome: outcome,
+    phases: casePhases(events.files),
     acceptance,
     evidence_problems: problems,
     pull_requests: gh.filter((call) => call.allowed).length,

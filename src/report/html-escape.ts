@@ -6,3 +6,7 @@ export function esc(value: unknown): string {
 
 // The policy of every page the route writes: nothing is loaded, nothing runs; inline style only.
 export const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+
+export function yesNo(ok: boolean, yes: string, no: string): string {
+  return `<span class="mark ${ok ? 'ok' : 'bad'}">${ok ? '✓' : '✗'} ${esc(ok ? yes : no)}</span>`;
+}

@@ -1,25 +1,20 @@
-import { BLOCK_REASONS } from '../gates/reasons.js';
 import { FAIL_REASONS, NOT_EVIDENCE_REASONS } from './verdict-reasons.js';
-import { stoppedStates, toMermaid } from '../graph/render-graph.js';
+import { toMermaid } from '../graph/render-graph.js';
+import { marksOf, renderRouteSvg, ROUTE_SVG_STYLE } from '../graph/render-svg.js';
 import { happyPath, routeGraph, type RouteGraph } from '../graph/route-graph.js';
 import { runPathOf, type RunPath } from '../graph/run-path.js';
+import { stepLabel } from '../graph/step-labels.js';
+import { blockedBlock } from './html-blocked.js';
+import { esc, PAGE_CSP, yesNo } from './html-escape.js';
+import { laneCards } from './html-lane-cards.js';
+import { timelineSection, TIMELINE_STYLE } from './html-timeline.js';
 import { ATTESTATION, REPORT_JSON, ROUTE_DIAGRAM } from './artifact-names.js';
 import { GENERATOR } from './generator.js';
 import { requestsSection } from './html-requests.js';
 import type { LaneReport, Report } from './report-schema.js';
 
-// Every value in a report can come from a user's file (a detail quoting a field, a model name),
-// so nothing reaches the page without passing through here.
-function esc(value: unknown): string {
-  return String(value ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
 function list(items: readonly string[], empty: string): string {
   return items.length === 0 ? `<span class="muted">${esc(empty)}</span>` : `<ul>${items.map((item) => `<li>${esc(item)}</li>`).join('')}</ul>`;
-}
-
-function yesNo(ok: boolean, yes: string, no: string): string {
-  return `<span class="mark ${ok ? 'ok' : 'bad'}">${ok ? '✓' : '✗'} ${esc(ok ? yes : no)}</span>`;
 }
 
 const STATUS_LABEL: Record<Report['status'], string> = { pass: 'pass', fail: 'fail', blocked: 'blocked', aborted: 'aborted' };
@@ -47,12 +42,8 @@ function headline(report: Report): string {
   switch (report.status) {
     case 'pass':
       return `<p id="headline">Case ran Stage 2 on <code>${esc(report.case_model_provider)}</code> / <code>${esc(report.case_model)}</code> and the evidence shows no fallback.</p>`;
-    case 'blocked': {
-      const code = report.blocked_reason ?? 'route_error';
-      const meaning = BLOCK_REASONS[code as keyof typeof BLOCK_REASONS] ?? '';
-      return `<p id="blocked-reason"><strong>Blocked before Case started: <code>${esc(code)}</code></strong></p>
-<p id="blocked-detail">${esc(report.blocked_detail)}</p><p class="muted">${esc(meaning)}</p>`;
-    }
+    case 'blocked':
+      return blockedBlock(report);
     case 'fail':
       return `<p id="headline"><strong>Case started and the run did not pass.</strong></p>
 ${firstErrorBlock(report)}<ul id="fail-reasons">${report.fail_reasons
@@ -63,37 +54,14 @@ ${firstErrorBlock(report)}<ul id="fail-reasons">${report.fail_reasons
   }
 }
 
-function routeSection(graph: RouteGraph, path: RunPath, report: Report): string {
-  const outcome = new Map(report.gates.map((g) => [g.gate, g.outcome]));
-  const visited = new Set(path.visited);
-  const stopped = new Set(stoppedStates(path));
-  const mark = (state: string) => (stopped.has(state) ? 'stopped' : visited.has(state) ? 'visited' : 'unreached');
-  const markText = (state: string) =>
-    ({ stopped: state === path.blocked?.state ? '✗ blocked here' : '✗ ended here, not a pass', visited: '✓ visited', unreached: '· not reached' })[mark(state)];
-  const main = happyPath(graph);
-  const steps = main.map((state) => {
-    const node = graph.states.find((s) => s.id === state);
-    const gates = graph.transitions.filter((t) => t.from === state && t.to === 'blocked' && t.guard?.startsWith('!')).map((t) => t.guard!.slice(1));
-    const gateItems = gates
-      .map((gate) => {
-        const result = outcome.get(gate) ?? 'not_reached';
-        return `<li class="gate ${esc(result)}"><code>${esc(gate)}</code> <span>${esc(result.replace('_', ' '))}</span></li>`;
-      })
-      .join('');
-    return `<li class="state ${mark(state)}" data-state="${esc(state)}"><div class="state-head"><code class="state-name">${esc(state)}</code> <span class="state-mark">${markText(state)}</span></div>
-${node?.invokes ? `<div class="muted">runs <code>${esc(node.invokes)}</code></div>` : ''}${gateItems ? `<ul class="gates">${gateItems}</ul>` : ''}</li>`;
-  });
-  const ends = graph.states
-    .filter((s) => s.final && !main.includes(s.id))
-    .map((s) => `<li class="state ${mark(s.id)}" data-state="${esc(s.id)}"><code class="state-name">${esc(s.id)}</code> <span class="state-mark">${markText(s.id)}</span></li>`)
-    .join('');
+// The route drawn from the machine definition, the run's path marked, and its Mermaid source.
+function routeSection(graph: RouteGraph, path: RunPath): string {
   const blockedNote = path.blocked
-    ? `<p class="note">Blocked in <code>${esc(path.blocked.state)}</code> by ${path.blocked.gate ? `the gate <code>${esc(path.blocked.gate)}</code>` : 'a step that failed'} (<code>${esc(path.blocked.reason)}</code>).</p>`
+    ? `<p class="note">Blocked while ${esc(stepLabel(path.blocked.state))} (<code>${esc(path.blocked.state)}</code>) by ${path.blocked.gate ? `the gate <code>${esc(path.blocked.gate)}</code>` : 'a step that failed'} (<code>${esc(path.blocked.reason)}</code>).</p>`
     : '';
   return `<section id="route"><h2>Route</h2>
-<p class="muted">Drawn from the machine definition; the run's path is marked.</p>
-<ol class="route">${steps.join('')}</ol>
-<p class="muted">Other final states:</p><ul class="ends">${ends}</ul>${blockedNote}
+<p class="muted">Drawn from the machine definition; the run's path is marked: green where it went, red where it stopped.</p>
+${renderRouteSvg(graph, marksOf(graph, path))}${blockedNote}
 <details><summary>Mermaid source (also in <code>${esc(ROUTE_DIAGRAM)}</code>)</summary><pre>${esc(toMermaid(graph, path))}</pre></details></section>`;
 }
 
@@ -161,7 +129,7 @@ function lanesSection(report: Report): string {
   const baseline = report.baseline_comparison
     ? `<h3>Baseline comparison</h3><p>${yesNo(report.baseline_comparison.baseline_passed, 'the same-run fake baseline passed', 'the same-run fake baseline did not pass')}</p>${list(report.baseline_comparison.differences, 'no differences')}`
     : '';
-  return `<section id="lanes"><h2>Lanes</h2><table class="lanes"><thead><tr><th></th>${head}</tr></thead><tbody>
+  return `<section id="lanes"><h2>Lanes in detail</h2><table class="lanes"><thead><tr><th></th>${head}</tr></thead><tbody>
 ${body}</tbody></table>${baseline}</section>`;
 }
 
@@ -189,15 +157,31 @@ function factsSection(report: Report): string {
   return `<section id="facts"><h2>Inputs and observations</h2><table class="facts"><tbody>${rows.map(([k, v]) => `<tr><th scope="row">${esc(k)}</th><td>${v}</td></tr>`).join('')}</tbody></table></section>`;
 }
 
-function gatesSection(report: Report): string {
-  const rows = report.gates
-    .map((g) => `<tr class="gate ${esc(g.outcome)}"><td><code>${esc(g.gate)}</code></td><td>${esc(g.outcome.replace('_', ' '))}</td></tr>`)
+// Every gate in the order the route checks them, grouped under the step that checks them.
+function gatesSection(graph: RouteGraph, report: Report): string {
+  const outcome = new Map(report.gates.map((g) => [g.gate, g.outcome]));
+  const rows = happyPath(graph)
+    .map((state) => {
+      const gates = graph.transitions.filter((t) => t.from === state && t.to === 'blocked' && t.guard?.startsWith('!')).map((t) => t.guard!.slice(1));
+      if (gates.length === 0) return '';
+      const chips = gates
+        .map((gate) => {
+          const result = outcome.get(gate) ?? 'not_reached';
+          const sign = result === 'passed' ? '✓' : result === 'blocked' ? '✗' : '·';
+          return `<li class="gate ${esc(result)}"><code>${esc(gate)}</code> <span>${sign} ${esc(result.replace('_', ' '))}</span></li>`;
+        })
+        .join('');
+      return `<tr data-state="${esc(state)}"><th scope="row">${esc(stepLabel(state))} <span class="muted"><code>${esc(state)}</code></span></th><td><ul class="gates">${chips}</ul></td></tr>`;
+    })
     .join('');
-  return `<section id="gates"><h2>Gates</h2><table class="gates-table"><thead><tr><th>gate</th><th>outcome</th></tr></thead><tbody>${rows}</tbody></table></section>`;
+  return `<section id="gates"><h2>Gates</h2><table class="gates-table"><tbody>${rows}</tbody></table></section>`;
 }
 
-function noFallbackSection(report: Report): string {
-  return `<section id="no-fallback"><h2>No fallback</h2><p id="no-fallback-verdict">${yesNo(report.no_fallback.verdict, 'proven: only the admitted model was used', 'not proven')}</p>${list(report.no_fallback.evidence, 'no evidence')}</section>`;
+// What the tool exists to prove, first: the no-fallback verdict, its evidence, and the lanes side
+// by side.
+function proofSection(report: Report): string {
+  return `<section id="no-fallback"><h2>No fallback</h2><p id="no-fallback-verdict">${yesNo(report.no_fallback.verdict, 'proven: only the admitted model was used', 'not proven')}</p>${list(report.no_fallback.evidence, 'no evidence')}
+<h3>Lanes</h3>${laneCards(report)}</section>`;
 }
 
 const STYLE = `
@@ -213,16 +197,17 @@ thead th{border-top:0}td ul,ul.ends{margin:0;padding-left:18px}
 #status{display:inline-block;font-size:28px;font-weight:700;text-transform:uppercase;letter-spacing:.04em;padding:2px 14px;border-radius:6px;margin:8px 0}
 .pass #status{background:var(--ok-bg);color:var(--ok)}.fail #status{background:var(--bad-bg);color:var(--bad)}.blocked #status{background:var(--warn-bg);color:var(--warn)}.aborted #status{background:#e5e7eb;color:#374151}
 .mark.ok{color:var(--ok)}.mark.bad{color:var(--bad)}
-ol.route{list-style:none;padding:0;margin:0}ol.route>li{border-left:4px solid var(--line);padding:6px 12px;margin:0 0 6px}
-li.state.visited{border-color:var(--ok);background:#f0fdf4}li.state.stopped{border-color:var(--bad);background:var(--bad-bg)}li.state.unreached{color:var(--muted)}
-ul.ends li.state{display:inline-block;margin-right:12px;padding:2px 8px;border-radius:4px}
+#blocked-explanation{display:grid;grid-template-columns:max-content 1fr;gap:4px 12px;margin:8px 0}#blocked-explanation dt{font-weight:600;color:var(--muted)}#blocked-explanation dd{margin:0}
+#blocked-fix{font-weight:600}.lane-cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:12px}
+.lane-card{border:1px solid var(--line);border-left:4px solid var(--ok);border-radius:6px;padding:8px 12px}.lane-card.bad{border-left-color:var(--bad)}
+.lane-card h3{margin:0 0 4px}.lane-card ul.verdicts{list-style:none;padding:0;margin:4px 0;display:flex;flex-wrap:wrap;gap:4px 12px}.lane-card .links{font-size:13px;margin:4px 0}
+.first-error{white-space:pre-wrap}
 ul.gates{list-style:none;padding:0;margin:4px 0 0;display:flex;flex-wrap:wrap;gap:6px}li.gate{padding:1px 8px;border-radius:12px;background:#f3f4f6}
 li.gate.passed{background:var(--ok-bg);color:var(--ok)}li.gate.blocked{background:var(--bad-bg);color:var(--bad);font-weight:700}
 tr.gate.blocked td{background:var(--bad-bg);font-weight:700}tr.gate.passed td:last-child{color:var(--ok)}tr.gate.not_reached td{color:var(--muted)}
 .note{font-weight:600;color:var(--bad)}pre{background:#f3f4f6;padding:8px;overflow:auto;font-size:12px}
 footer{color:var(--muted);font-size:13px;text-align:center;padding:8px}
-@media (prefers-color-scheme:dark){body{background:#111827;color:#e5e7eb}section{background:#1f2937;border-color:#374151}pre,li.gate{background:#374151}
-li.state.visited{background:#052e16}li.state.stopped{background:#450a0a}}
+@media (prefers-color-scheme:dark){body{background:#111827;color:#e5e7eb}section{background:#1f2937;border-color:#374151}pre,li.gate{background:#374151}}
 `;
 
 // One file, readable offline: inline style, no script, and a policy that forbids loading anything.
@@ -233,10 +218,10 @@ export function renderReportHtml(report: Report): string {
   const duration = (Date.parse(report.finished_at) - Date.parse(report.started_at)) / 1000;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="${PAGE_CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>case-route ${esc(status)}: run ${esc(report.run_id)}</title>
-<style>${STYLE}</style></head>
+<style>${STYLE}${ROUTE_SVG_STYLE}${TIMELINE_STYLE}</style></head>
 <body><main>
 <section id="summary" class="${esc(status)}">
 <h1>case-route run <code>${esc(report.run_id)}</code></h1>
@@ -245,11 +230,12 @@ ${claimSection(report)}
 ${headline(report)}
 <p class="muted">${esc(report.lane)} lane · started ${esc(report.started_at)} · ${esc(Number.isFinite(duration) ? duration.toFixed(1) : '?')} s · final state <code>${esc(report.final_state)}</code> · Case process started: ${report.case_process_started ? 'yes' : 'no'}</p>
 </section>
-${routeSection(graph, path, report)}
-${gatesSection(report)}
+${proofSection(report)}
+${timelineSection(graph, report)}
+${routeSection(graph, path)}
+${gatesSection(graph, report)}
 ${lanesSection(report)}
 ${requestsSection(report)}
-${noFallbackSection(report)}
 ${factsSection(report)}
 <section id="files"><h2>Files</h2><ul>
 <li><a href="${esc(REPORT_JSON)}">${esc(REPORT_JSON)}</a>: the report (schema: <code>case-route schema report</code>)</li>

@@ -65,6 +65,7 @@ function laneReport(lane: LaneEvidence, context: RouteContext): LaneReport {
     egress_attempts: lane.egress_attempts.map((e) => ({ host: e.host, port: e.port })),
     spawn_lines: [...lane.spawn_lines],
     pipeline_outcome: lane.pipeline_outcome,
+    phases: [...lane.phases],
     acceptance: lane.acceptance,
     evidence_problems: [...lane.evidence_problems],
     pull_requests: lane.pull_requests,

@@ -85,11 +85,11 @@ function usageSum(rows: readonly RequestRow[]): z.infer<typeof UsageSumSchema> {
   };
 }
 
-export function laneMetrics(lane: Pick<LaneEvidence, 'requests' | 'agent_phases' | 'timeline' | 'spawn_lines'>): LaneMetrics {
+export function laneMetrics(lane: Pick<LaneEvidence, 'requests' | 'phases' | 'timeline' | 'spawn_lines'>): LaneMetrics {
   const spawns = spawnsSeen(lane.timeline, lane.spawn_lines);
   const requests: RequestRow[] = lane.requests.map((r) => ({
     time: r.time,
-    ...requestAgent(r.time, lane.agent_phases, spawns),
+    ...requestAgent(r.time, lane.phases, spawns),
     method: r.method,
     path: r.path,
     model: r.model,

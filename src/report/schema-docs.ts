@@ -171,6 +171,15 @@ const REPORT: Docs = {
   'lanes[].served_after.checked': { description: 'Whether it was asked.', example: true },
   'lanes[].served_after.still_served': { description: 'Whether the admitted model was still listed.', example: true },
   'lanes[].served_after.detail': { description: 'What it answered.', example: 'qwen3.6-35b-a3b still listed' },
+  'lanes[].phases': {
+    description:
+      "Case's phases as its event logs record them (phase_start / phase_end), in order, for the timeline and to match each request to its agent: display only, the verdict reads pipeline_end. Names are reduced to letters, digits and a few separators; empty when Case wrote no phase events.",
+  },
+  'lanes[].phases[].phase': { description: 'The phase, as Case names it.', example: 'implement' },
+  'lanes[].phases[].agent': { description: 'The agent Case ran for it; null when the event names none.', example: 'implementer' },
+  'lanes[].phases[].started_at': { description: 'Its phase_start time (Case\'s clock), ISO 8601.', example: '2026-11-30T12:00:00.100Z' },
+  'lanes[].phases[].ended_at': { description: 'Its phase_end time; null when the phase never ended (Case was stopped in it).', example: '2026-11-30T12:00:00.900Z' },
+  'lanes[].phases[].outcome': { description: "phase_end's outcome; null when it never ended.", example: 'completed' },
   'lanes[].timeline': {
     description:
       "What the lane's actor went through, in order: the events it received as the harness observed them (machines/lane.machine.ts), the same events the inspector shows. Events: case.started (its process spawned), case.spawn_line, proxy.model_request, proxy.egress_attempt, case.exited / case.timed_out / case.killed (its process gone), case.failed, checks.pipeline_end (Case's pipeline_end event, read after the lane), checks.done (acceptance run and evidence read), checks.failed.",

@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { agentPhases, requestAgent, spawnsSeen } from '../../src/evidence/request-agents.js';
+import { casePhases } from '../../src/evidence/case-phases.js';
+import { requestAgent, spawnsSeen } from '../../src/evidence/request-agents.js';
 
 // Case's events as WorkOS Case writes them (src/events/schema.ts in workos/case: event, phase,
 // agent, ts, sequence, runId), one JSON object a line.
 const line = (fields: Record<string, unknown>) => JSON.stringify({ sequence: 0, runId: 'r', ...fields });
-const events = (...lines: string[]) => ({ files: [{ name: 'run-r.jsonl', text: lines.join('\n') }], problems: [] });
+const events = (...lines: string[]) => [{ name: 'run-r.jsonl', text: lines.join('\n') }];
 const at = (ms: number) => new Date(Date.UTC(2026, 10, 30, 12, 0, 0, ms)).toISOString();
 
 describe("a request's Case agent", () => {
-  const phases = agentPhases(
+  const phases = casePhases(
     events(
       line({ event: 'pipeline_start', ts: at(0) }),
       line({ event: 'phase_start', phase: 'implement', agent: 'implementer', ts: at(10) }),
@@ -23,9 +24,9 @@ describe("a request's Case agent", () => {
 
   it('reads each phase from its start to its end; one without an end stays open', () => {
     expect(phases).toEqual([
-      { agent: 'implementer', started_at: at(10), ended_at: at(100) },
-      { agent: 'verifier', started_at: at(110), ended_at: at(200) },
-      { agent: 'reviewer', started_at: at(120), ended_at: null },
+      { phase: 'implement', agent: 'implementer', started_at: at(10), ended_at: at(100), outcome: 'completed' },
+      { phase: 'verify', agent: 'verifier', started_at: at(110), ended_at: at(200), outcome: 'completed' },
+      { phase: 'review', agent: 'reviewer', started_at: at(120), ended_at: null, outcome: null },
     ]);
   });
 

@@ -53,7 +53,7 @@ export function passingLane(fields: Partial<LaneEvidence> = {}): LaneEvidence {
     case_command: null,
     first_error: null,
     timeline: [],
-    agent_phases: [],
+    phases: [],
     ...fields,
   };
 }

@@ -28,10 +28,12 @@ export interface Browser {
 // The Chromium that the npm package @sparticuz/chromium ships, unpacked once per test run by
 // test/support/chromium-setup.ts; playwright-core brings no browser of its own. A fresh profile per
 // launch, so no state or cache carries over between tests.
-export async function openBrowser(): Promise<Browser> {
+// `offline`: no host name resolves but 127.0.0.1, so a page that reaches for anything beyond its
+// own loopback origin finds no network.
+export async function openBrowser(options: { offline?: boolean } = {}): Promise<Browser> {
   const profile = await mkdtemp(join(tmpdir(), 'case-route-chromium-'));
   const context = await chromium
-    .launchPersistentContext(profile, { executablePath: inject('chromiumPath'), headless: true, args: ARGS, viewport: { width: 1200, height: 900 } })
+    .launchPersistentContext(profile, { executablePath: inject('chromiumPath'), headless: true, args: options.offline ? [...ARGS, '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'] : ARGS, viewport: { width: 1200, height: 900 } })
     .catch(async (error: unknown) => {
       await rm(profile, { recursive: true, force: true });
       throw error;

@@ -3,10 +3,14 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { createRouteActor, validateRoute } from '../../run/route-api.js';
 import { DEFAULT_FIXTURE, DEFAULT_OUT_DIR } from '../../run/route-options.js';
 import { REPORT_HTML } from '../../report/artifact-names.js';
+import { BLOCK_FIXES } from '../../gates/fixes.js';
+import { blockedLines, explainBlocked } from '../../report/blocked-explanation.js';
 import type { Report } from '../../report/report-schema.js';
 import { parse, portNumber, positiveSeconds, UsageError } from '../args.js';
 import { EXIT, exitCodeFor, exitCodeForValidation } from '../exit-codes.js';
 import type { RouteInspector } from '../inspector.js';
+import type { RouteWatch } from '../watch.js';
+import { takeWatchFlag } from '../watch-flag.js';
 import { printData, say, verdictWord } from '../output.js';
 
 const COMMON = {
@@ -23,6 +27,9 @@ const RUN_ONLY = {
   inspect: { type: 'boolean' },
   'inspect-port': { type: 'string' },
   'inspect-delay': { type: 'string' },
+  // Taken out before parsing (takeWatchFlag); declared so that a near miss is named.
+  watch: { type: 'boolean' },
+  'watch-delay': { type: 'string' },
 } as const;
 
 // Why a run did not pass, the lane's own first error before the reason codes: what went wrong
@@ -30,6 +37,8 @@ const RUN_ONLY = {
 function whyLines(report: Report): string[] {
   const lines: string[] = [];
   if (report.status === 'blocked') lines.push(`reason: ${report.blocked_reason}: ${report.blocked_detail}`);
+  const blocked = explainBlocked(report);
+  if (blocked) lines.push(...blockedLines(blocked));
   if (report.first_error) {
     const [first, ...rest] = report.first_error.message.split('\n');
     lines.push(`${report.first_error.lane} lane: ${first}`, ...rest.map((line) => `  ${line}`));
@@ -40,7 +49,8 @@ function whyLines(report: Report): string[] {
 
 export async function runCommand(args: string[], mode: 'run' | 'validate'): Promise<number> {
   // validate takes only the common flags, so `validate --inspect` is a usage error, not ignored.
-  const { values } = parse(args, mode === 'run' ? { ...COMMON, ...RUN_ONLY } : COMMON) as {
+  const watchFlag = mode === 'run' ? takeWatchFlag(args) : { rest: args, port: undefined };
+  const { values } = parse(watchFlag.rest, mode === 'run' ? { ...COMMON, ...RUN_ONLY } : COMMON) as {
     values: {
       lane?: string;
       isolation?: string;
@@ -52,6 +62,7 @@ export async function runCommand(args: string[], mode: 'run' | 'validate'): Prom
       inspect?: boolean;
       'inspect-port'?: string;
       'inspect-delay'?: string;
+      'watch-delay'?: string;
     };
   };
   const lane = values.lane ?? 'fake';
@@ -61,25 +72,34 @@ export async function runCommand(args: string[], mode: 'run' | 'validate'): Prom
   const timeoutMs = positiveSeconds(values.timeout, '--timeout');
   const inspectPort = portNumber(values['inspect-port'], '--inspect-port');
   const inspectDelayMs = positiveSeconds(values['inspect-delay'], '--inspect-delay');
+  const watchDelayMs = positiveSeconds(values['watch-delay'], '--watch-delay');
   const abort = new AbortController();
   const onSignal = () => abort.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   let inspector: RouteInspector | undefined;
+  let watch: RouteWatch | undefined;
   try {
+    const outLabel = [{ path: resolve(values.out ?? DEFAULT_OUT_DIR), label: '<out>' }];
     if (values.inspect || inspectPort !== undefined || inspectDelayMs !== undefined) {
       const { startInspector } = await import('../inspector.js');
-      inspector = await startInspector(inspectPort, [{ path: resolve(values.out ?? DEFAULT_OUT_DIR), label: '<out>' }]);
+      inspector = await startInspector(inspectPort, outLabel);
       say(`inspector: open ${inspector.url} in a browser to watch the run (the page embeds https://stately.ai/inspect)`);
-      // The bridge page connects once, when it loads: a run shorter than opening it can only be
-      // watched if it waits for the viewer.
-      if (inspectDelayMs !== undefined) {
-        say(`inspector: starting the run in ${inspectDelayMs / 1000} s`);
-        const started = await delay(inspectDelayMs, true, { signal: abort.signal }).catch(() => false);
-        if (!started) {
-          say(`${verdictWord(process.stderr, 'aborted')} before the run started`);
-          return EXIT.aborted;
-        }
+    }
+    if (watchFlag.port !== undefined || watchDelayMs !== undefined) {
+      const { startWatch } = await import('../watch.js');
+      watch = await startWatch(watchFlag.port ?? 0, outLabel);
+      say(`watch: open ${watch.url} in a browser to watch the run (served on 127.0.0.1 until the run ends; the page loads nothing else)`);
+    }
+    // A page connects when it loads: a run shorter than opening it can only be watched from its
+    // first state if it waits for the viewer.
+    const viewerDelayMs = Math.max(inspectDelayMs ?? 0, watchDelayMs ?? 0);
+    if (viewerDelayMs > 0) {
+      say(`starting the run in ${viewerDelayMs / 1000} s`);
+      const started = await delay(viewerDelayMs, true, { signal: abort.signal }).catch(() => false);
+      if (!started) {
+        say(`${verdictWord(process.stderr, 'aborted')} before the run started`);
+        return EXIT.aborted;
       }
     }
     const fixture = values.fixture ?? DEFAULT_FIXTURE;
@@ -89,6 +109,7 @@ export async function runCommand(args: string[], mode: 'run' | 'validate'): Prom
       if (values.json) printData(JSON.stringify(validation, null, 2));
       const { blocked, status } = validation;
       say(blocked ? `${verdictWord(process.stderr, 'blocked')}: ${blocked.reason}: ${blocked.detail}` : status === 'ready' ? `${verdictWord(process.stderr, status)}: every pre-start gate passed; Case was not started` : verdictWord(process.stderr, status));
+      if (blocked) say(`fix: ${BLOCK_FIXES[blocked.reason].fix}`);
       return exitCodeForValidation(status);
     }
     const run = await createRouteActor(
@@ -103,11 +124,17 @@ export async function runCommand(args: string[], mode: 'run' | 'validate'): Prom
         signal: abort.signal,
         onState,
       },
-      inspector?.inspect,
+      inspector || watch
+        ? (event) => {
+            inspector?.inspect(event);
+            watch?.inspect(event);
+          }
+        : undefined,
     );
     run.actor.start();
     const result = await run.done;
     if (!result.report || !result.reportFile) {
+      watch?.finish(null, [], null);
       say('the report could not be written');
       return EXIT.fail;
     }
@@ -117,7 +144,10 @@ export async function runCommand(args: string[], mode: 'run' | 'validate'): Prom
     // every path this command prints).
     if (values.json) printData(JSON.stringify({ report_file: reportPath, ...report }, null, 2));
     say(`${verdictWord(process.stderr, report.status)}: ${report.claim.statement}`);
-    for (const line of whyLines(report)) say(line);
+    const why = whyLines(report);
+    for (const line of why) say(line);
+    // The live view names it as the inspector would, redacted: <out>/<run_id>/report.html.
+    watch?.finish(report, why, result.reportFile.replace(/report\.json$/, REPORT_HTML));
     const exposed = report.lanes.filter((l) => l.isolation.mode === 'off').map((l) => l.lane);
     if (exposed.length > 0) say(`not isolated (${exposed.join(', ')} lane): egress and tampering were observed, not prevented`);
     say(`report: ${reportPath}`);
@@ -127,5 +157,6 @@ export async function runCommand(args: string[], mode: 'run' | 'validate'): Prom
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await inspector?.stop();
+    await watch?.stop();
   }
 }

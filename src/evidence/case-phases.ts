@@ -1,0 +1,52 @@
+// Case's phases (implement, review, close, retrospective...) as its event logs record them, for the
+// report's timeline. Display only: the verdict reads pipeline_end alone. The logs are lane
+// output, so every name is reduced to a short word and every time must parse.
+export interface CasePhase {
+  readonly phase: string;
+  readonly agent: string | null;
+  readonly started_at: string;
+  // null when the phase never ended (Case was killed in it).
+  readonly ended_at: string | null;
+  readonly outcome: string | null;
+}
+
+const MAX_PHASES = 64;
+
+function word(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const cleaned = value.replace(/[^\w .:-]/g, '').slice(0, 40);
+  return cleaned === '' ? null : cleaned;
+}
+
+function time(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
+}
+
+function eventsOf(text: string): Array<Record<string, unknown>> {
+  return text.split('\n').flatMap((line) => {
+    try {
+      const value: unknown = JSON.parse(line);
+      return value !== null && typeof value === 'object' && !Array.isArray(value) ? [value as Record<string, unknown>] : [];
+    } catch {
+      return [];
+    }
+  });
+}
+
+export function casePhases(files: ReadonlyArray<{ readonly text: string }>): CasePhase[] {
+  const phases: CasePhase[] = [];
+  for (const event of files.flatMap((file) => eventsOf(file.text))) {
+    const phase = word(event['phase']);
+    const at = time(event['ts']);
+    if (!phase || !at) continue;
+    if (event['event'] === 'phase_start' && phases.length < MAX_PHASES) {
+      phases.push({ phase, agent: word(event['agent']), started_at: at, ended_at: null, outcome: null });
+    } else if (event['event'] === 'phase_end') {
+      const open = [...phases].reverse().find((p) => p.phase === phase && p.ended_at === null);
+      if (open) phases[phases.indexOf(open)] = { ...open, ended_at: at, outcome: word(event['outcome']) };
+    }
+  }
+  return phases;
+}
