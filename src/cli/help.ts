@@ -36,7 +36,7 @@ Progress goes to stderr; data (reports, diagrams, schemas) to stdout.
 ${ENV_HELP}
 ${EXITS}`,
   run: `Usage: case-route run [--lane fake|real] [--fixture NAME] [--out DIR] [--json] [--timeout S]
-                      [--isolation required|auto|off] [--keep-workspace]
+                      [--isolation required|auto|off] [--keep-workspace] [--no-transcript]
                       [--inspect] [--inspect-port N] [--inspect-delay S]
 
   --lane            fake (default): the bundled fake Case; real: CTO_HARNESS_CASE_COMMAND
@@ -50,6 +50,7 @@ ${EXITS}`,
                     namespaces, or the run blocks with isolation_unavailable; auto: isolated
                     where the kernel allows; off: not isolated, and the report says so
   --keep-workspace  keep the temp workspace (fixture copies, generated Case config)
+  --no-transcript   do not keep the lanes' model exchanges (lanes/<lane>/transcript.jsonl)
   --inspect         serve the Stately inspector bridge and stream the run to it; prints the
                     URL to open. The process still exits when the run ends.
   --inspect-port N  the inspector's port (default: a free one); implies --inspect

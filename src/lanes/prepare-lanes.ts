@@ -20,6 +20,7 @@ import type { EgressAttempt } from '../evidence/egress-log.js';
 import { startGhRecorder } from '../proxy/gh-recorder.js';
 import { startRecordingProxy } from '../proxy/recording-proxy.js';
 import type { AuditRecord } from '../evidence/proxy-audit.js';
+import { TRANSCRIPT_CAP_BYTES, TRANSCRIPT_FILE } from '../evidence/transcript.js';
 import { probeIsolation, type IsolationMode } from '../sandbox/isolation.js';
 import { createSandbox, type Bridge, type Sandbox } from '../sandbox/sandbox.js';
 import { startScriptedProvider } from '../scripted-provider/scripted-provider.js';
@@ -53,6 +54,9 @@ export interface PreparedLane {
   readonly auditFile: string;
   readonly egressFile: string;
   readonly ghFile: string;
+  // The model exchanges the recording proxy kept (src/proxy/transcript-recorder.ts); null when
+  // the run was asked not to keep them.
+  readonly transcriptFile: string | null;
   // The configured Case command's files, digested while the lane runs (a large binary takes most
   // of a second); null for the bundled fake Case.
   readonly caseCommand: Promise<readonly CommandFile[]> | null;
@@ -82,6 +86,8 @@ export interface PrepareLanesArgs {
   readonly redactor: Redactor;
   // The window the local server stated in the preflight; null when it did not state one.
   readonly contextWindow: number | null;
+  // Keep a transcript of each lane's model exchanges (--no-transcript turns it off).
+  readonly transcript: boolean;
 }
 
 // More paths a Case installation needs read-only inside the sandbox, colon-separated.
@@ -213,11 +219,12 @@ async function prepareLane(p: LaneToPrepare): Promise<{ lane: PreparedLane; chec
   const auditFile = join(harness.evidence, 'proxy-audit.jsonl');
   const egressFile = join(harness.evidence, 'egress.jsonl');
   const ghFile = join(harness.evidence, 'gh.jsonl');
+  const transcriptFile = args.transcript ? join(harness.evidence, TRANSCRIPT_FILE) : null;
   const socket = (name: string) => join(harness.sockets, `${name}.sock`);
   let watcher: ProxyWatcher | undefined;
   const egress = await startEgressDenyProxy({ logFile: egressFile, socketPath: socket('egress'), onAttempt: (attempt) => watcher?.egressAttempt(attempt) });
   workspace.defer(() => egress.close());
-  const proxy = await startRecordingProxy({ upstream: upstream.base_url, admittedModel: admission.model, laneToken, upstreamApiKey, auditFile, socketPath: socket('model'), onRecord: (entry) => watcher?.modelRequest(entry) });
+  const proxy = await startRecordingProxy({ upstream: upstream.base_url, admittedModel: admission.model, laneToken, upstreamApiKey, auditFile, socketPath: socket('model'), onRecord: (entry) => watcher?.modelRequest(entry), transcript: transcriptFile === null ? undefined : { file: transcriptFile, lane: name, maxBytes: TRANSCRIPT_CAP_BYTES } });
   workspace.defer(() => proxy.close());
   const gh = await startGhRecorder({ logFile: ghFile, socketPath: socket('gh') });
   workspace.defer(() => gh.close());
@@ -269,6 +276,7 @@ async function prepareLane(p: LaneToPrepare): Promise<{ lane: PreparedLane; chec
     auditFile,
     egressFile,
     ghFile,
+    transcriptFile,
     caseCommand: name === 'real' ? identifyCommand(p.realArgv) : null,
     stopRecorders: async () => {
       await Promise.all([proxy.close(), egress.close(), gh.close()]);

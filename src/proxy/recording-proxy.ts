@@ -7,6 +7,7 @@ import { listenOnLoopback } from './loopback-server.js';
 import { endToEndHeaders, upstreamRequestHeaders } from './proxy-headers.js';
 import { allowedRoute, checkCompletionBody, laneTokenCheck, REFUSAL_STATUS, requestPath, type ProxyRoute, type RefusalReason } from './proxy-rules.js';
 import { readRequestBody } from './request-body.js';
+import { openTranscriptRecorder, type ExchangeTap, type TranscriptRecorderOptions } from './transcript-recorder.js';
 import { connectionFailure, MAX_ERROR_BODY_BYTES, statusFailure, type UpstreamFailure } from './upstream-failure.js';
 
 export type { RefusalReason } from './proxy-rules.js';
@@ -28,6 +29,8 @@ export interface RecordingProxyOptions {
   upstreamConnections?: 'reuse' | 'fresh';
   // Told of each request as it is recorded, so a lane can be watched as it runs.
   onRecord?: (entry: AuditRecord) => void;
+  // Keep each forwarded exchange, request and answer, in this transcript (src/proxy/transcript-recorder.ts).
+  transcript?: TranscriptRecorderOptions;
 }
 
 export interface RecordingProxy {
@@ -55,6 +58,7 @@ interface Exchange {
   refused: RefusalReason | null;
   attempts: number;
   upstreamError: UpstreamFailure | null;
+  tap: ExchangeTap | undefined;
 }
 
 // An error on a connection the agent had kept alive, before any byte of the answer: the upstream
@@ -77,6 +81,7 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
   const keepAlive = (opts.upstreamConnections ?? 'reuse') === 'reuse';
   const agent = secure ? new HttpsAgent({ keepAlive }) : new HttpAgent({ keepAlive });
   const audit = await openJsonlAppender(opts.auditFile);
+  const transcript = opts.transcript === undefined ? undefined : await openTranscriptRecorder(opts.transcript);
   const carriesLaneToken = laneTokenCheck(opts.laneToken);
   const inFlight = new Set<Promise<void>>();
 
@@ -156,6 +161,7 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
         }
         const status = upstreamResponse.statusCode ?? 502;
         exchange.streamed = isEventStream(upstreamResponse.headers['content-type']);
+        exchange.tap?.response(status, upstreamResponse.headers['content-type']);
         res.writeHead(status, endToEndHeaders(upstreamResponse.headers));
         // A stream's headers go out at once (a model may think for seconds before its first token);
         // any other answer's go with its body, one write and one wake-up for the client instead of two.
@@ -166,6 +172,7 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
         let errorHeadBytes = 0;
         upstreamResponse.on('data', (chunk: Buffer) => {
           exchange.bytesOut += chunk.length;
+          exchange.tap?.chunk(chunk);
           if (status >= 400 && errorHeadBytes < MAX_ERROR_BODY_BYTES) {
             errorHead.push(chunk.subarray(0, MAX_ERROR_BODY_BYTES - errorHeadBytes));
             errorHeadBytes += chunk.length;
@@ -201,6 +208,7 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
     const verdict = checkCompletionBody(read.body, opts.admittedModel);
     exchange.model = verdict.model;
     if (!verdict.ok) return refuse(res, exchange, verdict.reason);
+    exchange.tap = transcript?.begin(verdict.forwardBody);
     return forward(req, res, exchange, route, verdict.forwardBody);
   };
 
@@ -221,6 +229,7 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
       upstream_error: exchange.upstreamError,
     };
     audit.append(entry);
+    exchange.tap?.end();
     opts.onRecord?.(entry);
   };
 
@@ -237,6 +246,7 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
       refused: null,
       attempts: 0,
       upstreamError: null,
+      tap: undefined,
     };
     const done = new Promise<void>((resolve) => {
       res.once('close', () => {
@@ -251,6 +261,7 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
 
   const listener = await listenOnLoopback(server, 0, opts.socketPath).catch(async (error: unknown) => {
     await audit.close().catch(() => undefined);
+    await transcript?.close().catch(() => undefined);
     throw error;
   });
   let closing: Promise<void> | undefined;
@@ -264,7 +275,7 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
         // then an upstream cut would be misread as the upstream's failure.
         await Promise.all(inFlight);
         agent.destroy();
-        await audit.close();
+        await Promise.all([audit.close(), transcript?.close()]);
       })();
       return closing;
     },

@@ -18,6 +18,8 @@ export const RouteOptionsSchema = z.object({
   outDir: z._default(z.string().check(z.minLength(1)), DEFAULT_OUT_DIR),
   timeoutMs: z._default(z.int().check(z.positive()), DEFAULT_TIMEOUT_MS),
   keepWorkspace: z._default(z.boolean(), false),
+  // Keep each lane's model exchanges in lanes/<lane>/transcript.jsonl (false: --no-transcript).
+  transcript: z._default(z.boolean(), true),
   // `required`: every lane in its own namespaces, or the run blocks (isolation_unavailable).
   // `auto`: isolated where the kernel allows, else not, and the report says so. `off`: asked for.
   isolation: z._default(z.enum(['required', 'auto', 'off']), 'required'),

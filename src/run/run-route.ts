@@ -107,7 +107,7 @@ export async function createRouteActor(rawOptions: RouteOptions, inspect?: (even
       ),
       prepareLanes: fromPromise(async ({ input }: { input: { lane: LaneName; fixture: string; admission: NonNullable<RouteContext['admission']>; contextWindow: number | null } }) => {
         const { prepareLanes } = await import('../lanes/prepare-lanes.js');
-        const result = await prepareLanes({ workspace, lane: input.lane, fixtureName: input.fixture, admission: input.admission, config, parentEnv: env, cwd, runDir, isolation: options.isolation, redactor, contextWindow: input.contextWindow });
+        const result = await prepareLanes({ workspace, lane: input.lane, fixtureName: input.fixture, admission: input.admission, config, parentEnv: env, cwd, runDir, isolation: options.isolation, redactor, contextWindow: input.contextWindow, transcript: options.transcript });
         prepared = result.lanes;
         return result.facts;
       }),

@@ -21,6 +21,7 @@ const RUN_ONLY = {
   out: { type: 'string' },
   timeout: { type: 'string' },
   'keep-workspace': { type: 'boolean' },
+  'no-transcript': { type: 'boolean' },
   inspect: { type: 'boolean' },
   'inspect-port': { type: 'string' },
   'inspect-delay': { type: 'string' },
@@ -50,6 +51,7 @@ export async function runCommand(args: string[], mode: 'run' | 'validate'): Prom
       out?: string;
       timeout?: string;
       'keep-workspace'?: boolean;
+      'no-transcript'?: boolean;
       inspect?: boolean;
       'inspect-port'?: string;
       'inspect-delay'?: string;
@@ -101,6 +103,7 @@ export async function runCommand(args: string[], mode: 'run' | 'validate'): Prom
         outDir: values.out ?? DEFAULT_OUT_DIR,
         timeoutMs,
         keepWorkspace: Boolean(values['keep-workspace']),
+        transcript: !values['no-transcript'],
         signal: abort.signal,
         onState,
       },
