@@ -92,10 +92,15 @@ predicate that disagrees with report.json, means the evidence is not intact.
 Exit 0 intact, 1 not intact (or no attestation), 64 usage error.
 `,
   provider: `Usage: case-route provider --model ID [--port N] [--script FILE]
+       case-route provider --replay RUN_DIR [--timing none|recorded] [--port N]
 
 Serves a scripted OpenAI-compatible model on 127.0.0.1 (/health, /v1/models,
 /v1/chat/completions streamed or not). Prints {"url","model"} on stdout; stops on SIGINT/SIGTERM.
 --script is a model script (see examples/fixtures/*/model-script.json).
+--replay serves a recorded run's transcript (lanes/<primary lane>/transcript.jsonl of an intact
+run directory): each request gets the recorded answer of the same Case agent and turn when it is
+equivalent to the recorded request, else a 400 saying where it diverged (agent, turn, JSON path).
+--timing recorded sends each streamed event when it came in the recording (default: at once).
 `,
 } as const;
 

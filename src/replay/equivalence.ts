@@ -10,7 +10,7 @@ import { createRedactor } from '../evidence/redact.js';
 // - temp paths: the run's workspace (`<workspace>` in the recording, a `case-route-XXXXXXXXXXXX`
 //   directory under the temp dir live) and a lane's root under it, whatever the lane is called;
 //   other directories under the temp dir;
-// - timestamps and dates (ISO 8601), and durations (`12ms`, `0.5 s`);
+// - timestamps and dates (ISO 8601, git log's), times of day, and durations (`12ms`, `0.5 s`);
 // - ids: tool-call and completion ids (`call_...`, `chatcmpl-...`), UUIDs, git object names
 //   (7 to 40 hex digits with a digit and a letter), and every `id` / `tool_call_id` field.
 export const COMPARED_FIELDS = ['model', 'stream', 'messages', 'tools', 'tool_choice'] as const;
@@ -26,6 +26,9 @@ export const LIVE_WORKSPACE = new RegExp(String.raw`(?:/${SEGMENT})*/case-route-
 const LANE_ROOT = /<workspace>\/lanes\/[a-z]+(?![\w-])/g;
 const TMP_PATH = new RegExp(`${TMP}/${SEGMENT}`, 'g');
 const TIMESTAMP = /\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b/g;
+// git log's and date(1)'s form: `Mon Nov 30 20:32:25 2026 +0000`; then any time of day left.
+const DAY_DATE = /\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? +(?:\d{1,2} +)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* +(?:\d{1,2} +)?\d{2}:\d{2}(?::\d{2})?(?: +[A-Z]{3,4})? +\d{4}(?: +[+-]\d{4})?/g;
+const TIME_OF_DAY = /\b\d{1,2}:\d{2}:\d{2}(?:\.\d+)?\b/g;
 const DURATION = /\b\d+(?:\.\d+)?\s?(?:ms|s|sec|seconds)\b/g;
 const TOOL_ID = /\b(?:call|chatcmpl|toolu|fc)[_-][A-Za-z0-9_-]{6,}/g;
 const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
@@ -38,6 +41,8 @@ export function normalizeText(text: string, redact: (text: string) => string = (
     .replace(TMP_PATH, '<tmp>')
     .replace(UUID, '<id>')
     .replace(TIMESTAMP, '<time>')
+    .replace(DAY_DATE, '<time>')
+    .replace(TIME_OF_DAY, '<time>')
     .replace(TOOL_ID, '<id>')
     .replace(HEX, '<hash>')
     .replace(DURATION, '<duration>');

@@ -30,6 +30,7 @@ const CASES: Array<{ name: string; recorded: unknown; received: unknown; path: s
   },
   { name: 'other temp directories', recorded: body(system, user(`wrote ${join(tmpdir(), 'tmp.q1')}/out`)), received: body(system, user(`wrote ${join(tmpdir(), 'tmp.Z9')}/out`)), path: null },
   { name: 'timestamps and dates', recorded: body(system, user('at 2026-05-16T10:11:12.345Z on 2026-05-16')), received: body(system, user('at 2026-11-30T20:01:02Z on 2026-11-30')), path: null },
+  { name: "git log's dates", recorded: body(system, user('Date:   Mon Nov 30 20:32:25 2026 +0000\n\n    fix')), received: body(system, user('Date:   Tue Dec 1 08:04:57 2026 +0000\n\n    fix')), path: null },
   { name: 'durations', recorded: body(system, user('Tests passed in 12ms (0.4 s)')), received: body(system, user('Tests passed in 7ms (1.25 s)')), path: null },
   {
     name: 'tool-call ids and the ids that echo them',
