@@ -135,11 +135,13 @@ export async function prepareLanes(args: PrepareLanesArgs): Promise<{ facts: Lan
   const fixture = loaded.fixture;
   const fixtureFacts = { ok: true, detail: 'copied into a fresh git repository', name: fixture.name, tree_sha256: tree.sha256 };
 
-  const real = args.lane === 'real' ? await resolveCaseCommand(config.caseCommand, args.parentEnv.PATH ?? '', args.cwd) : undefined;
+  // The replay lane runs the configured Case when there is one, else the fake Case.
+  const runsCaseCommand = args.lane === 'real' || (args.lane === 'replay' && Boolean(config.caseCommand?.trim()));
+  const real = runsCaseCommand ? await resolveCaseCommand(config.caseCommand, args.parentEnv.PATH ?? '', args.cwd) : undefined;
   if (real && !real.ok) {
     return { facts: { fixture: fixtureFacts, caseCommand: { ok: false, detail: real.detail }, isolation: NOT_CHECKED, adapter: NOT_CHECKED, admissionSha256: null, lanes: [] }, lanes: [] };
   }
-  const caseCommandFacts = real ? { ok: real.ok, detail: real.detail } : { ok: true, detail: 'the fake lane runs the bundled fake Case' };
+  const caseCommandFacts = real ? { ok: real.ok, detail: real.detail } : { ok: true, detail: `the ${args.lane} lane runs the bundled fake Case` };
 
   const probe = args.isolation === 'off' ? undefined : await probeIsolation(args.parentEnv.PATH ?? '');
   if (args.isolation === 'required' && !probe?.ok) {
@@ -206,6 +208,7 @@ async function prepareLane(p: LaneToPrepare): Promise<{ lane: PreparedLane; chec
   let upstream: LaneUpstream = { source: 'admitted_server', base_url: config.baseUrl!.trim() };
   let upstreamApiKey = config.apiKey || undefined;
   let limits = caseModelLimits(args.contextWindow);
+  if (name === 'replay') upstream = { source: 'harness_replay_provider', base_url: upstream.base_url };
   if (role === 'baseline') {
     // The baseline measures the harness, not the model: its own scripted provider on loopback.
     const provider = await startScriptedProvider({ model: admission.model, script: fixture.script });
@@ -229,7 +232,7 @@ async function prepareLane(p: LaneToPrepare): Promise<{ lane: PreparedLane; chec
   const gh = await startGhRecorder({ logFile: ghFile, socketPath: socket('gh') });
   workspace.defer(() => gh.close());
   const env = buildChildEnv(args.parentEnv, { dirs, laneToken, recordingProxyPort: proxy.port, egressProxyUrl: egress.url });
-  const caseArgv = name === 'real' ? p.realArgv : FAKE_CASE_ARGV;
+  const caseArgv = name === 'fake' ? FAKE_CASE_ARGV : p.realArgv;
   const slug = `${fixture.name}-stage2`;
   const spec = {
     dirs,
@@ -277,7 +280,7 @@ async function prepareLane(p: LaneToPrepare): Promise<{ lane: PreparedLane; chec
     egressFile,
     ghFile,
     transcriptFile,
-    caseCommand: name === 'real' ? identifyCommand(p.realArgv) : null,
+    caseCommand: name !== 'fake' && p.realArgv !== FAKE_CASE_ARGV ? identifyCommand(p.realArgv) : null,
     stopRecorders: async () => {
       await Promise.all([proxy.close(), egress.close(), gh.close()]);
     },

@@ -10,7 +10,9 @@ export const DEFAULT_TIMEOUT_MS = DEFAULT_STAGE2_DEADLINE_MS;
 
 // Validated once on the way in, so nothing later sees raw options.
 export const RouteOptionsSchema = z.object({
-  lane: z._default(z.enum(['fake', 'real']), 'fake'),
+  lane: z._default(z.enum(['fake', 'real', 'replay']), 'fake'),
+  // The replay lane's recorded run directory (--from).
+  from: z.optional(z.string().check(z.minLength(1))),
   mode: z._default(z.enum(['run', 'validate']), 'run'),
   // Not checked here: a fixture that is not a plain name under examples/fixtures is a gate
   // failure (fixture_invalid) with a report, not a usage error.

@@ -21,7 +21,9 @@ import type { Redactor } from '../evidence/redact.js';
 import { Workspace } from './workspace.js';
 import { PROJECT_ROOT } from '../paths.js';
 import { homedir } from 'node:os';
-import { RouteOptionsSchema, type RouteOptions } from './route-options.js';
+import { RouteOptionsError, RouteOptionsSchema, type RouteOptions } from './route-options.js';
+import type { PathLabel } from '../evidence/redact.js';
+import type { ReplaySource } from '../replay/replay-source.js';
 
 export type { RouteOptions } from './route-options.js';
 
@@ -55,8 +57,20 @@ function stateName(value: unknown): string {
 // it (the `inspect` option) before calling start().
 export async function createRouteActor(rawOptions: RouteOptions, inspect?: (event: InspectionEvent) => void): Promise<RouteRun> {
   const options = RouteOptionsSchema.parse(rawOptions);
-  const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
+  const workspace = Workspace.plan(options.keepWorkspace);
+  const callerEnv = options.env ?? process.env;
+  const pathLabels = [
+    { path: workspace.dir, label: '<workspace>' },
+    { path: PROJECT_ROOT, label: '<case-local-route>' },
+    { path: cwd, label: '<cwd>' },
+    { path: callerEnv.HOME ?? homedir(), label: '~' },
+  ];
+  const secrets = [...secretValuesFromEnv(callerEnv), ...(callerEnv.CTO_HARNESS_CASE_LOCAL_API_KEY ? [callerEnv.CTO_HARNESS_CASE_LOCAL_API_KEY] : [])];
+  // The replay lane's model server is the recorded run, served here for the length of the run.
+  const replay = await openReplay(options, rawOptions.fixture, cwd, secrets, pathLabels);
+  const env = replay ? replay.env(callerEnv) : callerEnv;
+  const fixture = replay?.recording.fixture ?? options.fixture;
   const config = readEnvConfig(env);
   const runId = nanoid(12);
   const runDir = join(resolve(cwd, options.outDir), runId);
@@ -64,19 +78,11 @@ export async function createRouteActor(rawOptions: RouteOptions, inspect?: (even
     try {
       await mkdir(runDir, { recursive: true });
     } catch (error) {
+      await replay?.close();
       throw new RouteSetupError(`cannot create the run directory under --out (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
     }
   }
-  const workspace = Workspace.plan(options.keepWorkspace);
-  const redactor = createRedactor(
-    [...secretValuesFromEnv(env), ...(config.apiKey ? [config.apiKey] : [])],
-    [
-      { path: workspace.dir, label: '<workspace>' },
-      { path: PROJECT_ROOT, label: '<case-local-route>' },
-      { path: cwd, label: '<cwd>' },
-      { path: env.HOME ?? homedir(), label: '~' },
-    ],
-  );
+  const redactor = createRedactor(secrets, pathLabels);
   let prepared: PreparedLane[] = [];
   const lanes = laneActors({ lanes: () => prepared, redactor, artifactsDir: join(runDir, 'lanes'), harnessPath: env.PATH ?? '' });
   const visits: StateVisit[] = [];
@@ -119,7 +125,7 @@ export async function createRouteActor(rawOptions: RouteOptions, inspect?: (even
         recordVisit('stage2_complete');
         const { report, file } = await emitReport(
           runDir,
-          { runId, context: input.context, finalState: 'report_emitted', visits: [...visits, { state: 'report_emitted', at: new Date().toISOString() }], startedAt, finishedAt: new Date().toISOString(), aborted: false },
+          { runId, context: input.context, finalState: 'report_emitted', visits: [...visits, { state: 'report_emitted', at: new Date().toISOString() }], startedAt, finishedAt: new Date().toISOString(), aborted: false, replay: replay?.facts() },
           redactor,
         );
         return { status: report.status, file, run_id: runId };
@@ -127,7 +133,7 @@ export async function createRouteActor(rawOptions: RouteOptions, inspect?: (even
     },
   });
 
-  const actor = createActor(machine, { input: { lane: options.lane, fixture: options.fixture, mode: options.mode }, ...(inspect ? { inspect } : {}) });
+  const actor = createActor(machine, { input: { lane: options.lane, fixture, mode: options.mode }, ...(inspect ? { inspect } : {}) });
   actor.subscribe((snapshot) => recordVisit(stateName(snapshot.value)));
   const onAbort = () => actor.send({ type: 'ABORT' });
   options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -151,7 +157,7 @@ export async function createRouteActor(rawOptions: RouteOptions, inspect?: (even
       }
       const { report, file } = await emitReport(
         runDir,
-        { runId, context, finalState, visits, startedAt, finishedAt: new Date().toISOString(), aborted: finalState === 'aborted' },
+        { runId, context, finalState, visits, startedAt, finishedAt: new Date().toISOString(), aborted: finalState === 'aborted', replay: replay?.facts() },
         redactor,
       );
       return { report, reportFile: file, finalState, context };
@@ -162,9 +168,27 @@ export async function createRouteActor(rawOptions: RouteOptions, inspect?: (even
       actor.stop();
       await lanes.settled();
       await workspace.dispose();
+      await replay?.close();
     }
   })();
   return { actor, done };
+}
+
+async function openReplay(options: ReturnType<typeof RouteOptionsSchema.parse>, askedFixture: string | undefined, cwd: string, secrets: string[], labels: PathLabel[]): Promise<ReplaySource | undefined> {
+  if (options.lane !== 'replay') {
+    if (options.from !== undefined) throw new RouteOptionsError('option from: only the replay lane replays a recorded run (--lane replay)');
+    return undefined;
+  }
+  if (options.from === undefined) throw new RouteOptionsError('option from: the replay lane needs the recorded run directory (--from RUN_DIR)');
+  const { startReplaySource, ReplaySourceError } = await import('../replay/replay-source.js');
+  const source = await startReplaySource(options.from, cwd, secrets, labels).catch((error: unknown) => {
+    throw error instanceof ReplaySourceError ? new RouteOptionsError(error.message) : error;
+  });
+  if (askedFixture !== undefined && askedFixture !== source.recording.fixture) {
+    await source.close();
+    throw new RouteOptionsError(`option fixture: the recorded run used fixture "${source.recording.fixture ?? '(none)'}", not "${askedFixture}"`);
+  }
+  return source;
 }
 
 export async function runRoute(options: RouteOptions): Promise<RouteResult> {

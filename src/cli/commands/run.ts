@@ -2,7 +2,7 @@ import { relative, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createRouteActor } from '../../run/run-route.js';
 import { validateRoute } from '../../run/validate-route.js';
-import { DEFAULT_FIXTURE, DEFAULT_OUT_DIR } from '../../run/route-options.js';
+import { DEFAULT_FIXTURE, DEFAULT_OUT_DIR, RouteOptionsError } from '../../run/route-options.js';
 import { REPORT_HTML } from '../../report/artifact-names.js';
 import type { Report } from '../../report/report-schema.js';
 import { parse, portNumber, positiveSeconds, UsageError } from '../args.js';
@@ -12,6 +12,7 @@ import { printData, say, verdictWord } from '../output.js';
 
 const COMMON = {
   lane: { type: 'string' },
+  from: { type: 'string' },
   isolation: { type: 'string' },
   fixture: { type: 'string' },
   json: { type: 'boolean' },
@@ -40,11 +41,17 @@ function whyLines(report: Report): string[] {
   return lines;
 }
 
+// Options the route refuses (a --from that is not an intact recorded run) are the caller's to fix.
+function asUsageError(error: unknown): never {
+  throw error instanceof RouteOptionsError ? new UsageError(error.message) : error;
+}
+
 export async function runCommand(args: string[], mode: 'run' | 'validate'): Promise<number> {
   // validate takes only the common flags, so `validate --inspect` is a usage error, not ignored.
   const { values } = parse(args, mode === 'run' ? { ...COMMON, ...RUN_ONLY } : COMMON) as {
     values: {
       lane?: string;
+      from?: string;
       isolation?: string;
       fixture?: string;
       json?: boolean;
@@ -58,7 +65,8 @@ export async function runCommand(args: string[], mode: 'run' | 'validate'): Prom
     };
   };
   const lane = values.lane ?? 'fake';
-  if (lane !== 'fake' && lane !== 'real') throw new UsageError(`--lane is fake or real, not "${lane}"`);
+  if (lane !== 'fake' && lane !== 'real' && lane !== 'replay') throw new UsageError(`--lane is fake, real or replay, not "${lane}"`);
+  if ((lane === 'replay') !== (values.from !== undefined)) throw new UsageError(lane === 'replay' ? '--lane replay needs --from RUN_DIR, the recorded run' : '--from goes with --lane replay');
   const isolation = values.isolation ?? 'required';
   if (isolation !== 'required' && isolation !== 'auto' && isolation !== 'off') throw new UsageError(`--isolation is required, auto or off, not "${isolation}"`);
   const timeoutMs = positiveSeconds(values.timeout, '--timeout');
@@ -85,10 +93,11 @@ export async function runCommand(args: string[], mode: 'run' | 'validate'): Prom
         }
       }
     }
-    const fixture = values.fixture ?? DEFAULT_FIXTURE;
+    // A replay uses its recorded run's fixture unless one is named (which must then be the same).
+    const fixture = values.fixture ?? (lane === 'replay' ? undefined : DEFAULT_FIXTURE);
     const onState = (visit: { state: string }) => say(`state ${visit.state}`);
     if (mode === 'validate') {
-      const validation = await validateRoute({ lane, fixture, signal: abort.signal, onState });
+      const validation = await validateRoute({ lane, from: values.from, fixture, signal: abort.signal, onState }).catch(asUsageError);
       if (values.json) printData(JSON.stringify(validation, null, 2));
       const { blocked, status } = validation;
       say(blocked ? `${verdictWord(process.stderr, 'blocked')}: ${blocked.reason}: ${blocked.detail}` : status === 'ready' ? `${verdictWord(process.stderr, status)}: every pre-start gate passed; Case was not started` : verdictWord(process.stderr, status));
@@ -97,6 +106,7 @@ export async function runCommand(args: string[], mode: 'run' | 'validate'): Prom
     const run = await createRouteActor(
       {
         lane,
+        from: values.from,
         mode,
         isolation,
         fixture,
@@ -108,7 +118,7 @@ export async function runCommand(args: string[], mode: 'run' | 'validate'): Prom
         onState,
       },
       inspector?.inspect,
-    );
+    ).catch(asUsageError);
     run.actor.start();
     const result = await run.done;
     if (!result.report || !result.reportFile) {
