@@ -28,19 +28,23 @@ Commands:
   graph      print the route diagram, optionally with a run's path marked
   schema     print the JSON Schema of the decision record, the admission file or the report
   verify     check a run directory against its attestation
-  provider   serve the scripted OpenAI-compatible local provider (for demos and tests)
+  provider   serve the scripted OpenAI-compatible local provider, or replay a recorded run
+  fixture    make a fixture from a recorded run (fixture from-run RUN_DIR NAME)
 
 Options: --help (also after any command), --version, --debug (stack traces on every error)
 Progress goes to stderr; data (reports, diagrams, schemas) to stdout.
 
 ${ENV_HELP}
 ${EXITS}`,
-  run: `Usage: case-route run [--lane fake|real] [--fixture NAME] [--out DIR] [--json] [--timeout S]
+  run: `Usage: case-route run [--lane fake|real|replay] [--from RUN_DIR] [--fixture NAME] [--out DIR] [--json] [--timeout S]
                       [--isolation required|auto|off] [--keep-workspace] [--no-transcript]
                       [--inspect] [--inspect-port N] [--inspect-delay S]
 
   --lane            fake (default): the bundled fake Case; real: CTO_HARNESS_CASE_COMMAND
-                    plus the fake baseline in the same run
+                    plus the fake baseline in the same run; replay: Case (CTO_HARNESS_CASE_COMMAND
+                    when set, else the fake Case) against the recorded run --from RUN_DIR, served
+                    by the harness; fails with replay_diverged when Case leaves the recording
+  --from RUN_DIR    the recorded run the replay lane replays (its fixture is the default)
   --fixture NAME    an artificial fixture under examples/fixtures (default ${DEFAULT_FIXTURE})
   --out DIR         where run directories go (default ${DEFAULT_OUT_DIR}); each run writes
                     DIR/<run_id>/report.json, report.html, route.mmd and report.intoto.json
@@ -59,7 +63,7 @@ ${EXITS}`,
 
 Progress goes to stderr, one line per state. ${EXITS}
 ${ENV_HELP}`,
-  validate: `Usage: case-route validate [--lane fake|real] [--fixture NAME] [--isolation MODE] [--json]
+  validate: `Usage: case-route validate [--lane fake|real|replay] [--from RUN_DIR] [--fixture NAME] [--isolation MODE] [--json]
 
 Runs every pre-start gate (decision, config, admission, provider preflight, fixture, Case command,
 generated adapter config) and stops before Case would start. Writes no report.
@@ -90,6 +94,13 @@ report.intoto.json (an in-toto Statement v1): a changed, missing or unlisted fil
 predicate that disagrees with report.json, means the evidence is not intact.
   --json      print the verdict as JSON on stdout
 Exit 0 intact, 1 not intact (or no attestation), 64 usage error.
+`,
+  fixture: `Usage: case-route fixture from-run RUN_DIR NAME [--out DIR]
+
+Turns an intact recorded run whose primary lane passed Stage 2 into a fixture: the recorded
+fixture's files (fixture.json, task, repo/) with a model-script.json that answers, per Case agent
+and turn, as the recorded model did. Written into DIR (default: ./NAME), which must not exist.
+Put it under examples/fixtures/NAME to run it with --fixture NAME.
 `,
   provider: `Usage: case-route provider --model ID [--port N] [--script FILE]
        case-route provider --replay RUN_DIR [--timing none|recorded] [--port N]

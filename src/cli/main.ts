@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   schema: async () => (await import('./commands/schema.js')).schemaCommand,
   verify: async () => (await import('./commands/verify.js')).verifyCommand,
   provider: async () => (await import('./commands/provider.js')).providerCommand,
+  fixture: async () => (await import('./commands/fixture.js')).fixtureCommand,
 };
 
 function isHelpTopic(name: string): name is HelpTopic {

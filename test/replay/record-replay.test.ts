@@ -223,3 +223,37 @@ describe(caseCommand ? 'replay with real WorkOS Case' : `replay with real WorkOS
       expect(report.claim.not_evidence_because.map((r) => r.reason)).toEqual(['replay']);
     }), 720_000);
 });
+
+describe('case-route fixture from-run', () => {
+  it('turns the recorded run into a fixture whose model script answers as the recorded model did, and never overwrites', () =>
+    withSandbox(provider.url, async (sandbox) => {
+      const made = await runCli(['fixture', 'from-run', recorded.dir, 'sum-bug-recorded'], sandbox.env(), sandbox.dir);
+      expect(made.exitCode, made.stderr).toBe(0);
+      expect(made.stderr).toContain('fixture sum-bug-recorded: sum-bug-recorded (model script turns: implementer 4, reviewer 2, closer 2, retrospective 1)');
+      const dir = join(sandbox.dir, 'sum-bug-recorded');
+      const { loadFixture } = await import('../../src/fixture/fixture-manifest.js');
+      const loaded = await loadFixture(sandbox.dir, 'sum-bug-recorded');
+      expect(loaded.ok).toBe(true);
+      if (!loaded.ok) return;
+      // The recorded answers are the hand-written script's, for each agent the tiny profile spawns.
+      for (const role of AGENTS) expect(loaded.fixture.script.roles[role]).toEqual(SUM_BUG_SCRIPT.roles[role]);
+      expect(await listTree(join(dir, 'repo'))).toEqual(await listTree(join(ROOT, 'examples', 'fixtures', 'sum-bug', 'repo')));
+
+      // The script drives a run to a pass with no model at all.
+      const scripted = await startScriptedProvider({ model: MODEL, script: loaded.fixture.script });
+      try {
+        const run = await runCli(['run', '--json', '--out', sandbox.out], sandbox.env({ CTO_HARNESS_CASE_LOCAL_BASE_URL: scripted.url }));
+        expect(parseReport(run.stdout).status).toBe('pass');
+      } finally {
+        await scripted.close();
+      }
+
+      const before = await readFile(join(dir, 'model-script.json'), 'utf8');
+      const again = await runCli(['fixture', 'from-run', recorded.dir, 'sum-bug-recorded'], sandbox.env(), sandbox.dir);
+      expect(again.exitCode).toBe(1);
+      expect(again.stderr).toContain('fixture from-run: sum-bug-recorded already exists; a fixture is never written over anything');
+      expect(await readFile(join(dir, 'model-script.json'), 'utf8')).toBe(before);
+      const badName = await runCli(['fixture', 'from-run', recorded.dir, '../up'], sandbox.env(), sandbox.dir);
+      expect(badName.stderr).toContain('NAME "../up" is not a fixture name');
+    }), 120_000);
+});
