@@ -12,7 +12,8 @@ import { createRedactor } from '../evidence/redact.js';
 //   other directories under the temp dir;
 // - timestamps and dates (ISO 8601, git log's), times of day, and durations (`12ms`, `0.5 s`);
 // - ids: tool-call and completion ids (`call_...`, `chatcmpl-...`), UUIDs, git object names
-//   (7 to 40 hex digits with a digit and a letter), and every `id` / `tool_call_id` field.
+//   (7 to 40 hex digits with a digit and a letter, or exactly 7 digits), and every `id` /
+//   `tool_call_id` field.
 export const COMPARED_FIELDS = ['model', 'stream', 'messages', 'tools', 'tool_choice'] as const;
 
 const ID_FIELDS = new Set(['id', 'tool_call_id']);
@@ -32,7 +33,9 @@ const TIME_OF_DAY = /\b\d{1,2}:\d{2}:\d{2}(?:\.\d+)?\b/g;
 const DURATION = /\b\d+(?:\.\d+)?\s?(?:ms|s|sec|seconds)\b/g;
 const TOOL_ID = /\b(?:call|chatcmpl|toolu|fc)[_-][A-Za-z0-9_-]{6,}/g;
 const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
-const HEX = /\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,40}\b/g;
+// A git object name has a digit and a letter, except the short ones that happen to be all digits:
+// seven, git's own abbreviation in a small repository.
+const HEX = /\b(?:(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,40}|\d{7})\b/g;
 
 export function normalizeText(text: string, redact: (text: string) => string = (t) => t): string {
   return SHAPES.redact(redact(text))

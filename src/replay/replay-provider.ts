@@ -6,6 +6,9 @@ import { listenOnLoopback } from '../proxy/loopback-server.js';
 import { readRequestBody } from '../proxy/request-body.js';
 import { compareRequests, LIVE_WORKSPACE } from './equivalence.js';
 import type { Recording } from './recording.js';
+import type { ReplayDivergence } from './replay-facts.js';
+
+export type { ReplayDivergence } from './replay-facts.js';
 
 export type ReplayTiming = 'none' | 'recorded';
 
@@ -20,15 +23,6 @@ export interface ReplayProviderOptions {
   readonly onDivergence?: (divergence: ReplayDivergence) => void;
 }
 
-// A request the replay refused: which one, and where it left the recording.
-export interface ReplayDivergence {
-  // 1-based, in the order the replay received its requests.
-  readonly request: number;
-  readonly agent: string | null;
-  readonly turn: number;
-  readonly path: string;
-  readonly detail: string;
-}
 
 export interface ReplayProvider {
   readonly url: string;
@@ -94,13 +88,15 @@ export async function startReplayProvider(opts: ReplayProviderOptions): Promise<
     const laneRoot = workspace === undefined ? undefined : new RegExp(`${workspace.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/lanes/[a-z]+`).exec(rawBody)?.[0];
     const live = (text: string) => toLive(text, workspace, laneRoot);
     const { response } = exchange;
+    // 0: the recorded client went away, or the server never answered, before any status.
+    const status = response.status >= 100 ? response.status : 502;
     if (response.events === null) {
       const text = live(response.body ?? '');
-      res.writeHead(response.status, { 'content-type': response.content_type ?? 'application/json', 'content-length': Buffer.byteLength(text) });
+      res.writeHead(status, { 'content-type': response.content_type ?? 'application/json', 'content-length': Buffer.byteLength(text) });
       res.end(text);
       return;
     }
-    res.writeHead(response.status, { 'content-type': response.content_type ?? 'text/event-stream', 'cache-control': 'no-cache' });
+    res.writeHead(status, { 'content-type': response.content_type ?? 'text/event-stream', 'cache-control': 'no-cache' });
     res.flushHeaders();
     const started = performance.now();
     for (const event of response.events) {

@@ -1,22 +1,15 @@
 import { resolve } from 'node:path';
 import { createRedactor, type PathLabel } from '../evidence/redact.js';
 import { loadRecording, RecordingError, type Recording } from './recording.js';
-import { startReplayProvider, type ReplayDivergence, type ReplayProvider } from './replay-provider.js';
-
-// What the report compares a replay with, gathered when the report is written.
-export interface ReplayFacts {
-  readonly from_run_id: string;
-  readonly recorded: { readonly lane: string; readonly stage2_passed: boolean; readonly agents: readonly string[]; readonly requests: number };
-  readonly divergences: readonly ReplayDivergence[];
-  // Recorded requests the replay never made, by their place in the recording.
-  readonly not_made: ReadonlyArray<{ readonly request: number; readonly agent: string | null; readonly turn: number }>;
-}
+import type { Environment } from '../inputs/env-config.js';
+import type { ReplayFacts } from './replay-facts.js';
+import { startReplayProvider, type ReplayProvider } from './replay-provider.js';
 
 export interface ReplaySource {
   readonly recording: Recording;
   // The run's environment with the replay provider as its local server: the replay lane needs no
   // model server of its own, and no key for one.
-  env(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
+  env(env: Environment): Environment;
   facts(): ReplayFacts;
   close(): Promise<void>;
 }

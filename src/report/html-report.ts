@@ -6,6 +6,7 @@ import { runPathOf, type RunPath } from '../graph/run-path.js';
 import { ATTESTATION, REPORT_JSON, ROUTE_DIAGRAM } from './artifact-names.js';
 import { GENERATOR } from './generator.js';
 import type { LaneReport, Report } from './report-schema.js';
+import { replaySection } from './replay-html.js';
 
 // Every value in a report can come from a user's file (a detail quoting a field, a model name),
 // so nothing reaches the page without passing through here.
@@ -247,6 +248,7 @@ ${headline(report)}
 ${routeSection(graph, path, report)}
 ${gatesSection(report)}
 ${lanesSection(report)}
+${replaySection(report, esc)}
 ${noFallbackSection(report)}
 ${factsSection(report)}
 <section id="files"><h2>Files</h2><ul>

@@ -5,7 +5,7 @@ import type { ReportDraft } from './claim.js';
 import { REPORT_SCHEMA_VERSION, type LaneReport, type Report } from './report-schema.js';
 import { failFindings, judgeLane, providerErrors, type FailFinding } from './verdict.js';
 import { compareReplay, replayFindings } from './replay-comparison.js';
-import type { ReplayFacts } from '../replay/replay-source.js';
+import type { ReplayFacts } from '../replay/replay-facts.js';
 
 export interface StateVisit {
   readonly state: string;

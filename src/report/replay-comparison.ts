@@ -1,4 +1,4 @@
-import type { ReplayFacts } from '../replay/replay-source.js';
+import type { ReplayFacts } from '../replay/replay-facts.js';
 import type { LaneReport, Report } from './report-schema.js';
 import type { FailFinding } from './verdict.js';
 

@@ -39,6 +39,8 @@ const CASES: Array<{ name: string; recorded: unknown; received: unknown; path: s
     path: null,
   },
   { name: 'git object names', recorded: body(system, user('[case/work 3f9a2c1] fix')), received: body(system, user('[case/work a07be44] fix')), path: null },
+  { name: 'a short git object name that is all digits', recorded: body(system, user('8617117 fix: sum()')), received: body(system, user('a07be44 fix: sum()')), path: null },
+  { name: 'a longer number is not an object name', recorded: body(system, user('1234567890 rows')), received: body(system, user('1234567891 rows')), path: 'messages[1].content' },
   { name: 'uuids', recorded: body(system, user('run-123e4567-e89b-12d3-a456-426614174000')), received: body(system, user('run-00000000-1111-2222-3333-4444aaaa5555')), path: null },
   { name: 'a secret redacted in the recording', recorded: body(system, user('key [REDACTED]')), received: body(system, user('key sk-proj-abcdefghijklmnopqrstuvwx')), path: null },
   { name: 'a different prompt', recorded: body(system, user('fix sum')), received: body(system, user('fix sum, and delete the tests')), path: 'messages[1].content' },

@@ -103,6 +103,9 @@ describe('replay lane', () => {
       expect(diverged?.detail).toMatch(new RegExp(`^replay of run ${recorded.runId}: request 1 \\(implementer turn 0\\) diverged at messages\\[1\\]\\.content`));
       expect(report.replay?.differences).toEqual(expect.arrayContaining(['Stage 2: recorded passed, replayed failed']));
       expect(result.stderr).toContain('reason: replay_diverged');
+      const html = await readFile(join(sandbox.out, report.run_id, 'report.html'), 'utf8');
+      expect(html).toContain(`Replay of run <code>${recorded.runId}</code> (fake lane)`);
+      expect(html).toContain('<strong>Diverged</strong> first at request 1 (implementer turn 0), <code>messages[1].content</code>');
       // The configured command ran: named by digest, still not evidence.
       expect(report.claim.case_command?.map((f) => f.name)).toEqual(['node', 'different-prompt-case.mjs']);
       expect(report.claim.not_evidence_because.map((r) => r.reason)).toContain('replay');
