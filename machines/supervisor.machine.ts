@@ -65,6 +65,7 @@ export const supervisorMachine = setup({
   on: {
     'xstate.done.actor.lane-fake': { actions: 'recordLaneEnd' },
     'xstate.done.actor.lane-real': { actions: 'recordLaneEnd' },
+    'xstate.done.actor.lane-replay': { actions: 'recordLaneEnd' },
   },
   initial: 'supervising',
   states: {

@@ -148,7 +148,7 @@ describe('case-route manners', () => {
     expect(plain.stderr).not.toMatch(STACK_LINE);
     const debug = await runCli(['run', '--lane', 'fast', '--debug'], {});
     expect(debug.exitCode).toBe(64);
-    expect(debug.stderr).toMatch(/^case-route: --lane is fake or real, not "fast" \(see case-route run --help\)\n/);
+    expect(debug.stderr).toMatch(/^case-route: --lane is fake, real or replay, not "fast" \(see case-route run --help\)\n/);
     expect(debug.stderr).toMatch(STACK_LINE);
   });
 });

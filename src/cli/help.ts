@@ -29,20 +29,24 @@ Commands:
   schema     print the JSON Schema of the decision record, the admission file or the report
   verify     check a run directory against its attestation
   runs       list the runs in an out directory and write its index.html, to compare them
-  provider   serve the scripted OpenAI-compatible local provider (for demos and tests)
+  provider   serve the scripted OpenAI-compatible local provider, or replay a recorded run
+  fixture    make a fixture from a recorded run (fixture from-run RUN_DIR NAME)
 
 Options: --help (also after any command), --version, --debug (stack traces on every error)
 Progress goes to stderr; data (reports, diagrams, schemas) to stdout.
 
 ${ENV_HELP}
 ${EXITS}`,
-  run: `Usage: case-route run [--lane fake|real] [--fixture NAME] [--out DIR] [--json] [--timeout S]
-                      [--isolation required|auto|off] [--keep-workspace]
+  run: `Usage: case-route run [--lane fake|real|replay] [--from RUN_DIR] [--fixture NAME] [--out DIR] [--json]
+                      [--timeout S] [--isolation required|auto|off] [--keep-workspace] [--no-transcript]
                       [--watch [PORT]] [--watch-delay S]
                       [--inspect] [--inspect-port N] [--inspect-delay S]
 
   --lane            fake (default): the bundled fake Case; real: CTO_HARNESS_CASE_COMMAND
-                    plus the fake baseline in the same run
+                    plus the fake baseline in the same run; replay: Case (CTO_HARNESS_CASE_COMMAND
+                    when set, else the fake Case) against the recorded run --from RUN_DIR, served
+                    by the harness; fails with replay_diverged when Case leaves the recording
+  --from RUN_DIR    the recorded run the replay lane replays (its fixture is the default)
   --fixture NAME    an artificial fixture under examples/fixtures (default ${DEFAULT_FIXTURE})
   --out DIR         where run directories go (default ${DEFAULT_OUT_DIR}); each run writes
                     DIR/<run_id>/report.json, report.html, route.mmd and report.intoto.json
@@ -52,6 +56,7 @@ ${EXITS}`,
                     namespaces, or the run blocks with isolation_unavailable; auto: isolated
                     where the kernel allows; off: not isolated, and the report says so
   --keep-workspace  keep the temp workspace (fixture copies, generated Case config)
+  --no-transcript   do not keep the lanes' model exchanges (lanes/<lane>/transcript.jsonl)
   --watch [PORT]    serve a live view of the run on 127.0.0.1 (default: a free port) and print
                     its URL: the route with the current state lit, every event, the requests
                     through the recording proxy, the verdict. Works offline: the page loads
@@ -66,7 +71,7 @@ ${EXITS}`,
 
 Progress goes to stderr, one line per state. ${EXITS}
 ${ENV_HELP}`,
-  validate: `Usage: case-route validate [--lane fake|real] [--fixture NAME] [--isolation MODE] [--json]
+  validate: `Usage: case-route validate [--lane fake|real|replay] [--from RUN_DIR] [--fixture NAME] [--isolation MODE] [--json]
 
 Runs every pre-start gate (decision, config, admission, provider preflight, fixture, Case command,
 generated adapter config) and stops before Case would start. Writes no report.
@@ -108,11 +113,23 @@ the runs side by side, each linking its report.html (self-contained, nothing loa
   --json      print the list as JSON on stdout
 Exit 0 listed, 1 DIR missing or index.html not written, 64 usage error.
 `,
+  fixture: `Usage: case-route fixture from-run RUN_DIR NAME [--out DIR]
+
+Turns an intact recorded run whose primary lane passed Stage 2 into a fixture: the recorded
+fixture's files (fixture.json, task, repo/) with a model-script.json that answers, per Case agent
+and turn, as the recorded model did. Written into DIR (default: ./NAME), which must not exist.
+Put it under examples/fixtures/NAME to run it with --fixture NAME.
+`,
   provider: `Usage: case-route provider --model ID [--port N] [--script FILE]
+       case-route provider --replay RUN_DIR [--timing none|recorded] [--port N]
 
 Serves a scripted OpenAI-compatible model on 127.0.0.1 (/health, /v1/models,
 /v1/chat/completions streamed or not). Prints {"url","model"} on stdout; stops on SIGINT/SIGTERM.
 --script is a model script (see examples/fixtures/*/model-script.json).
+--replay serves a recorded run's transcript (lanes/<primary lane>/transcript.jsonl of an intact
+run directory): each request gets the recorded answer of the same Case agent and turn when it is
+equivalent to the recorded request, else a 400 saying where it diverged (agent, turn, JSON path).
+--timing recorded sends each streamed event when it came in the recording (default: at once).
 `,
 } as const;
 

@@ -23,6 +23,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   verify: async () => (await import('./commands/verify.js')).verifyCommand,
   runs: async () => (await import('./commands/runs.js')).runsCommand,
   provider: async () => (await import('./commands/provider.js')).providerCommand,
+  fixture: async () => (await import('./commands/fixture.js')).fixtureCommand,
 };
 
 function isHelpTopic(name: string): name is HelpTopic {

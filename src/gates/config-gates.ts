@@ -15,7 +15,7 @@ export function missingVariables(keys: readonly EnvKey[]): string {
   return `${keys.map((key) => ENV[key]).join(', ')} missing or empty`;
 }
 
-export function configIsComplete(config: EnvConfig, lane: 'fake' | 'real'): GateResult {
+export function configIsComplete(config: EnvConfig, lane: 'fake' | 'real' | 'replay'): GateResult {
   const missing = (lane === 'real' ? REQUIRED_FOR_REAL_LANE : REQUIRED).filter((key) => isBlank(config[key]));
   return missing.length === 0 ? PASS : block('config_missing', missingVariables(missing));
 }

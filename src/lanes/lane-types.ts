@@ -5,11 +5,12 @@ import type { EgressAttempt } from '../evidence/egress-log.js';
 import type { LaneIsolation } from '../sandbox/isolation.js';
 import type { AuditRecord } from '../evidence/proxy-audit.js';
 
-export type LaneName = 'fake' | 'real';
+export type LaneName = 'fake' | 'real' | 'replay';
 
-// `fake` runs the fake lane alone; `real` runs real Case and the fake baseline side by side.
+// `fake` runs the fake lane alone; `real` runs real Case and the fake baseline side by side;
+// `replay` runs Case alone against a recorded run's answers.
 export function lanesFor(lane: LaneName): LaneName[] {
-  return lane === 'real' ? ['real', 'fake'] : ['fake'];
+  return lane === 'real' ? ['real', 'fake'] : [lane];
 }
 
 // How a process tree ended (src/lanes/process-tree.ts).
@@ -62,7 +63,7 @@ export interface ModelMapping {
 // The server a lane's requests went to: the admitted local server, or (for the baseline) the
 // scripted provider the harness started for it.
 export interface LaneUpstream {
-  readonly source: 'admitted_server' | 'harness_scripted_provider';
+  readonly source: 'admitted_server' | 'harness_scripted_provider' | 'harness_replay_provider';
   readonly base_url: string;
 }
 

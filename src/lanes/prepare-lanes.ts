@@ -20,6 +20,7 @@ import type { EgressAttempt } from '../evidence/egress-log.js';
 import { startGhRecorder } from '../proxy/gh-recorder.js';
 import { startRecordingProxy } from '../proxy/recording-proxy.js';
 import type { AuditRecord } from '../evidence/proxy-audit.js';
+import { TRANSCRIPT_CAP_BYTES, TRANSCRIPT_FILE } from '../evidence/transcript.js';
 import { probeIsolation, type IsolationMode } from '../sandbox/isolation.js';
 import { createSandbox, type Bridge, type Sandbox } from '../sandbox/sandbox.js';
 import { startScriptedProvider } from '../scripted-provider/scripted-provider.js';
@@ -53,6 +54,9 @@ export interface PreparedLane {
   readonly auditFile: string;
   readonly egressFile: string;
   readonly ghFile: string;
+  // The model exchanges the recording proxy kept (src/proxy/transcript-recorder.ts); null when
+  // the run was asked not to keep them.
+  readonly transcriptFile: string | null;
   // The configured Case command's files, digested while the lane runs (a large binary takes most
   // of a second); null for the bundled fake Case.
   readonly caseCommand: Promise<readonly CommandFile[]> | null;
@@ -82,6 +86,8 @@ export interface PrepareLanesArgs {
   readonly redactor: Redactor;
   // The window the local server stated in the preflight; null when it did not state one.
   readonly contextWindow: number | null;
+  // Keep a transcript of each lane's model exchanges (--no-transcript turns it off).
+  readonly transcript: boolean;
 }
 
 // More paths a Case installation needs read-only inside the sandbox, colon-separated.
@@ -129,11 +135,13 @@ export async function prepareLanes(args: PrepareLanesArgs): Promise<{ facts: Lan
   const fixture = loaded.fixture;
   const fixtureFacts = { ok: true, detail: 'copied into a fresh git repository', name: fixture.name, tree_sha256: tree.sha256 };
 
-  const real = args.lane === 'real' ? await resolveCaseCommand(config.caseCommand, args.parentEnv.PATH ?? '', args.cwd) : undefined;
+  // The replay lane runs the configured Case when there is one, else the fake Case.
+  const runsCaseCommand = args.lane === 'real' || (args.lane === 'replay' && Boolean(config.caseCommand?.trim()));
+  const real = runsCaseCommand ? await resolveCaseCommand(config.caseCommand, args.parentEnv.PATH ?? '', args.cwd) : undefined;
   if (real && !real.ok) {
     return { facts: { fixture: fixtureFacts, caseCommand: { ok: false, detail: real.detail }, isolation: NOT_CHECKED, adapter: NOT_CHECKED, admissionSha256: null, lanes: [] }, lanes: [] };
   }
-  const caseCommandFacts = real ? { ok: real.ok, detail: real.detail } : { ok: true, detail: 'the fake lane runs the bundled fake Case' };
+  const caseCommandFacts = real ? { ok: real.ok, detail: real.detail } : { ok: true, detail: `the ${args.lane} lane runs the bundled fake Case` };
 
   const probe = args.isolation === 'off' ? undefined : await probeIsolation(args.parentEnv.PATH ?? '');
   if (args.isolation === 'required' && !probe?.ok) {
@@ -200,6 +208,7 @@ async function prepareLane(p: LaneToPrepare): Promise<{ lane: PreparedLane; chec
   let upstream: LaneUpstream = { source: 'admitted_server', base_url: config.baseUrl!.trim() };
   let upstreamApiKey = config.apiKey || undefined;
   let limits = caseModelLimits(args.contextWindow);
+  if (name === 'replay') upstream = { source: 'harness_replay_provider', base_url: upstream.base_url };
   if (role === 'baseline') {
     // The baseline measures the harness, not the model: its own scripted provider on loopback.
     const provider = await startScriptedProvider({ model: admission.model, script: fixture.script });
@@ -213,16 +222,17 @@ async function prepareLane(p: LaneToPrepare): Promise<{ lane: PreparedLane; chec
   const auditFile = join(harness.evidence, 'proxy-audit.jsonl');
   const egressFile = join(harness.evidence, 'egress.jsonl');
   const ghFile = join(harness.evidence, 'gh.jsonl');
+  const transcriptFile = args.transcript ? join(harness.evidence, TRANSCRIPT_FILE) : null;
   const socket = (name: string) => join(harness.sockets, `${name}.sock`);
   let watcher: ProxyWatcher | undefined;
   const egress = await startEgressDenyProxy({ logFile: egressFile, socketPath: socket('egress'), onAttempt: (attempt) => watcher?.egressAttempt(attempt) });
   workspace.defer(() => egress.close());
-  const proxy = await startRecordingProxy({ upstream: upstream.base_url, admittedModel: admission.model, laneToken, upstreamApiKey, auditFile, socketPath: socket('model'), onRecord: (entry) => watcher?.modelRequest(entry) });
+  const proxy = await startRecordingProxy({ upstream: upstream.base_url, admittedModel: admission.model, laneToken, upstreamApiKey, auditFile, socketPath: socket('model'), onRecord: (entry) => watcher?.modelRequest(entry), transcript: transcriptFile === null ? undefined : { file: transcriptFile, lane: name, maxBytes: TRANSCRIPT_CAP_BYTES } });
   workspace.defer(() => proxy.close());
   const gh = await startGhRecorder({ logFile: ghFile, socketPath: socket('gh') });
   workspace.defer(() => gh.close());
   const env = buildChildEnv(args.parentEnv, { dirs, laneToken, recordingProxyPort: proxy.port, egressProxyUrl: egress.url });
-  const caseArgv = name === 'real' ? p.realArgv : FAKE_CASE_ARGV;
+  const caseArgv = name === 'fake' ? FAKE_CASE_ARGV : p.realArgv;
   const slug = `${fixture.name}-stage2`;
   const spec = {
     dirs,
@@ -269,7 +279,8 @@ async function prepareLane(p: LaneToPrepare): Promise<{ lane: PreparedLane; chec
     auditFile,
     egressFile,
     ghFile,
-    caseCommand: name === 'real' ? identifyCommand(p.realArgv) : null,
+    transcriptFile,
+    caseCommand: name !== 'fake' && p.realArgv !== FAKE_CASE_ARGV ? identifyCommand(p.realArgv) : null,
     stopRecorders: async () => {
       await Promise.all([proxy.close(), egress.close(), gh.close()]);
     },

@@ -10,6 +10,7 @@ import { readEgressLog } from '../evidence/egress-log.js';
 import { readGhCalls } from '../evidence/gh-calls.js';
 import { listsModel, observeProvider } from '../local-server/preflight.js';
 import { readAudit } from '../evidence/proxy-audit.js';
+import { parseTranscript, TRANSCRIPT_FILE } from '../evidence/transcript.js';
 import type { CheckedLane, LaneProcessEnd, SpawnLine } from './lane-types.js';
 import type { PreparedLane } from './prepare-lanes.js';
 import { runProcessTree } from './process-tree.js';
@@ -98,9 +99,10 @@ export async function checkLane(lane: PreparedLane, run: LaneProcessEnd, options
   const after = await observeProvider(lane.upstream.base_url, lane.mapping.model, { apiKey: lane.upstreamApiKey, timeoutMs: 5000 });
   // Only now do the proxies stop and finish their logs, so every request is a whole line.
   await lane.stopRecorders();
-  const [stdout, stderr, events, history] = await Promise.all([
+  const [stdout, stderr, transcriptText, events, history] = await Promise.all([
     readHarnessFile(output.stdout),
     readHarnessFile(output.stderr),
+    lane.transcriptFile === null ? null : readHarnessFile(lane.transcriptFile),
     readCaseEvents(lane.dirs.repo, lane.slug),
     readGitHistory(lane.dirs.repo, {
       sandbox: lane.sandbox,
@@ -121,6 +123,7 @@ export async function checkLane(lane: PreparedLane, run: LaneProcessEnd, options
     ...spawns.problems,
     ...events.problems,
     ...history.problems,
+    ...(transcriptText === null ? [] : parseTranscript(transcriptText, TRANSCRIPT_FILE).problems),
   ];
   const redact = options.redactor.redact.bind(options.redactor);
   await mkdir(join(out, 'events'), { recursive: true });
@@ -132,6 +135,7 @@ export async function checkLane(lane: PreparedLane, run: LaneProcessEnd, options
       writeFile(join(out, file.slice(file.lastIndexOf('/') + 1)), redact(await readHarnessFile(file))),
     ),
     ...events.files.map((file) => writeFile(join(out, 'events', file.name), redact(file.text))),
+    ...(transcriptText === null ? [] : [writeFile(join(out, TRANSCRIPT_FILE), redact(transcriptText))]),
   ]);
   const gh = await readGhCalls(lane.ghFile);
   const stillServed = listsModel(after, lane.mapping.model);

@@ -8,6 +8,7 @@ import { endToEndHeaders, upstreamRequestHeaders } from './proxy-headers.js';
 import { allowedRoute, checkCompletionBody, laneTokenCheck, REFUSAL_STATUS, requestPath, type ProxyRoute, type RefusalReason } from './proxy-rules.js';
 import { readRequestBody } from './request-body.js';
 import { createUsageTap, NO_USAGE, type UsageReading, type UsageTap } from './usage-tap.js';
+import { openTranscriptRecorder, type ExchangeTap, type TranscriptRecorderOptions } from './transcript-recorder.js';
 import { connectionFailure, MAX_ERROR_BODY_BYTES, statusFailure, type UpstreamFailure } from './upstream-failure.js';
 
 export type { RefusalReason } from './proxy-rules.js';
@@ -32,6 +33,8 @@ export interface RecordingProxyOptions {
   // Read the token counts out of each answer (src/proxy/usage-tap.ts); on unless false, which
   // only `npm run bench` sets, to measure the proxy with and without it side by side.
   readUsage?: boolean;
+  // Keep each forwarded exchange, request and answer, in this transcript (src/proxy/transcript-recorder.ts).
+  transcript?: TranscriptRecorderOptions;
 }
 
 export interface RecordingProxy {
@@ -63,6 +66,7 @@ interface Exchange {
   firstByte: number | null;
   lastByte: number | null;
   usageTap: UsageTap | null;
+  tap: ExchangeTap | undefined;
 }
 
 // An error on a connection the agent had kept alive, before any byte of the answer: the upstream
@@ -101,6 +105,7 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
   const readUsage = opts.readUsage ?? true;
   const agent = secure ? new HttpsAgent({ keepAlive }) : new HttpAgent({ keepAlive });
   const audit = await openJsonlAppender(opts.auditFile);
+  const transcript = opts.transcript === undefined ? undefined : await openTranscriptRecorder(opts.transcript);
   const carriesLaneToken = laneTokenCheck(opts.laneToken);
   const inFlight = new Set<Promise<void>>();
 
@@ -180,6 +185,7 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
         }
         const status = upstreamResponse.statusCode ?? 502;
         exchange.streamed = isEventStream(upstreamResponse.headers['content-type']);
+        exchange.tap?.response(status, upstreamResponse.headers['content-type']);
         res.writeHead(status, endToEndHeaders(upstreamResponse.headers));
         // A stream's headers go out at once (a model may think for seconds before its first token);
         // any other answer's go with its body, one write and one wake-up for the client instead of two.
@@ -195,6 +201,7 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
           exchange.lastByte = now;
           tap?.push(chunk);
           exchange.bytesOut += chunk.length;
+          exchange.tap?.chunk(chunk);
           if (status >= 400 && errorHeadBytes < MAX_ERROR_BODY_BYTES) {
             errorHead.push(chunk.subarray(0, MAX_ERROR_BODY_BYTES - errorHeadBytes));
             errorHeadBytes += chunk.length;
@@ -233,6 +240,7 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
     const verdict = checkCompletionBody(read.body, opts.admittedModel);
     exchange.model = verdict.model;
     if (!verdict.ok) return refuse(res, exchange, verdict.reason);
+    exchange.tap = transcript?.begin(verdict.forwardBody);
     return forward(req, res, exchange, route, verdict.forwardBody);
   };
 
@@ -260,6 +268,7 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
       tokens_per_second_source,
     };
     audit.append(entry);
+    exchange.tap?.end();
     opts.onRecord?.(entry);
   };
 
@@ -279,6 +288,7 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
       firstByte: null,
       lastByte: null,
       usageTap: null,
+      tap: undefined,
     };
     const done = new Promise<void>((resolve) => {
       res.once('close', () => {
@@ -293,6 +303,7 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
 
   const listener = await listenOnLoopback(server, 0, opts.socketPath).catch(async (error: unknown) => {
     await audit.close().catch(() => undefined);
+    await transcript?.close().catch(() => undefined);
     throw error;
   });
   let closing: Promise<void> | undefined;
@@ -306,7 +317,7 @@ export async function startRecordingProxy(opts: RecordingProxyOptions): Promise<
         // then an upstream cut would be misread as the upstream's failure.
         await Promise.all(inFlight);
         agent.destroy();
-        await audit.close();
+        await Promise.all([audit.close(), transcript?.close()]);
       })();
       return closing;
     },

@@ -16,8 +16,10 @@ function reasonsOf(report: ReportDraft): Claim['not_evidence_because'] {
   if (report.status === 'pass' && !(primary?.stage2.passed && primary.no_fallback.verdict && report.no_fallback.verdict)) {
     add('failed', 'the primary lane did not pass Stage 2 with no fallback proven');
   }
-  if (report.lane === 'fake') add('fake_lane', NOT_EVIDENCE_REASONS.fake_lane);
-  if (report.preflight?.server_kind === 'scripted') {
+  if (report.lane === 'fake' || (report.lane === 'replay' && primary?.case_command === null)) add('fake_lane', NOT_EVIDENCE_REASONS.fake_lane);
+  if (report.lane === 'replay') {
+    add('replay', `the replay lane: the model's answers were replayed from run ${report.replay?.from_run_id ?? '(unknown)'}`);
+  } else if (report.preflight?.server_kind === 'scripted') {
     add('replay', "the model server is case-local-route's scripted provider: its answers come from a model script");
   }
   if (report.lane === 'real' && report.case_process_started && report.baseline_comparison?.baseline_passed !== true) {
@@ -42,7 +44,7 @@ function statementOf(report: ReportDraft, claim: Omit<Claim, 'statement'>): stri
       // The fake lane is never Stage 2 evidence, whatever else holds: its other reasons stay in the list.
       const how = has('fake_lane')
         ? ''
-        : [has('replay') ? 'against a scripted model' : '', has('no_isolation') ? 'without isolation' : '', has('no_baseline_pass') ? 'without a passing baseline' : '']
+        : [has('replay') ? (report.lane === 'replay' ? 'against a recorded run' : 'against a scripted model') : '', has('no_isolation') ? 'without isolation' : '', has('no_baseline_pass') ? 'without a passing baseline' : '']
             .filter(Boolean)
             .join(', ');
       return `route validated on the ${report.lane} lane${how ? ` ${how}` : ''} — not Stage 2 evidence; ${stays}`;

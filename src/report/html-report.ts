@@ -12,6 +12,7 @@ import { ATTESTATION, REPORT_JSON, ROUTE_DIAGRAM } from './artifact-names.js';
 import { GENERATOR } from './generator.js';
 import { requestsSection } from './html-requests.js';
 import type { LaneReport, Report } from './report-schema.js';
+import { replaySection } from './html-replay.js';
 
 function list(items: readonly string[], empty: string): string {
   return items.length === 0 ? `<span class="muted">${esc(empty)}</span>` : `<ul>${items.map((item) => `<li>${esc(item)}</li>`).join('')}</ul>`;
@@ -236,6 +237,7 @@ ${routeSection(graph, path)}
 ${gatesSection(graph, report)}
 ${lanesSection(report)}
 ${requestsSection(report)}
+${replaySection(report)}
 ${factsSection(report)}
 <section id="files"><h2>Files</h2><ul>
 <li><a href="${esc(REPORT_JSON)}">${esc(REPORT_JSON)}</a>: the report (schema: <code>case-route schema report</code>)</li>

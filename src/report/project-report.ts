@@ -6,6 +6,8 @@ import type { ReportDraft } from './claim.js';
 import { REPORT_SCHEMA_VERSION, type LaneReport, type Report } from './report-schema.js';
 import { laneMetrics } from './request-metrics.js';
 import { failFindings, judgeLane, providerErrors, type FailFinding } from './verdict.js';
+import { compareReplay, replayFindings } from './replay-comparison.js';
+import type { ReplayFacts } from '../replay/replay-facts.js';
 
 export interface StateVisit {
   readonly state: string;
@@ -24,6 +26,8 @@ export interface RunFacts {
   readonly aborted: boolean;
   readonly redactionCount: number;
   readonly artifactFindings: readonly FailFinding[];
+  // The replay lane's recorded run and how the replay went; absent on other lanes.
+  readonly replay?: ReplayFacts;
 }
 
 function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
@@ -36,6 +40,9 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Record<strin
 function laneUpstream(lane: LaneEvidence, context: RouteContext): LaneReport['upstream'] {
   if (lane.upstream.source === 'harness_scripted_provider') {
     return { ...lane.upstream, server_kind: 'case-route scripted provider', server_version: null };
+  }
+  if (lane.upstream.source === 'harness_replay_provider') {
+    return { ...lane.upstream, server_kind: 'case-route replay provider', server_version: null };
   }
   return { ...lane.upstream, server_kind: context.preflight?.server_kind ?? 'unknown', server_version: context.preflight?.server_version ?? null };
 }
@@ -151,6 +158,8 @@ export function projectReport(facts: RunFacts): ReportDraft {
   const findings: FailFinding[] = started
     ? failFindings(context.lanes?.lanes ?? [], lanesFor(context.lane).length, context.lanes?.error)
     : [];
+  const replay = facts.replay ? compareReplay(facts.replay, lanes.find((l) => l.role === 'primary')) : null;
+  if (started) findings.push(...replayFindings(replay));
   findings.push(...facts.artifactFindings);
   const status = statusOf(facts, started, findings, lanes);
   const noFallbackFailures = lanes.flatMap((l) => l.no_fallback.failures.map((f) => `${l.lane} lane: ${f}`));
@@ -198,5 +207,6 @@ export function projectReport(facts: RunFacts): ReportDraft {
     },
     baseline_comparison: compareBaseline(lanes),
     redactions: { count: facts.redactionCount },
+    replay,
   };
 }

@@ -29,15 +29,17 @@ export const ClaimSchema = z.object({
   statement: z.string(),
 });
 
+const LANE_NAMES = ['fake', 'real', 'replay'] as const;
+
 const LaneReportSchema = z.object({
-  lane: z.enum(['fake', 'real']),
+  lane: z.enum(LANE_NAMES),
   role: z.enum(['primary', 'baseline']),
   isolation: z.object({ mode: z.enum(['namespaces', 'off']), detail: z.string() }),
   fixture: z.object({ name: z.string(), tree_sha256: z.string() }),
   model_mapping: z.object({ logical_provider: z.string(), case_provider_key: z.string(), model: z.string() }),
   started_at: z.string(),
   upstream: z.object({
-    source: z.enum(['admitted_server', 'harness_scripted_provider']),
+    source: z.enum(['admitted_server', 'harness_scripted_provider', 'harness_replay_provider']),
     base_url: z.string(),
     server_kind: z.string(),
     server_version: z.string().nullable(),
@@ -71,6 +73,8 @@ const LaneReportSchema = z.object({
   first_error: FirstErrorSchema.nullable(),
 });
 
+const ReplaySideSchema = z.object({ stage2_passed: z.boolean(), agents: z.array(z.string()), requests: z.number() });
+
 export const ReportSchema = z.object({
   schema_version: z.literal(REPORT_SCHEMA_VERSION),
   run_id: z.string(),
@@ -78,7 +82,7 @@ export const ReportSchema = z.object({
   claim: ClaimSchema,
   // Why a failed run failed, in the lane's own words: the first error of the primary lane, else
   // of the baseline; null unless the run failed and a lane said something.
-  first_error: FirstErrorSchema.extend({ lane: z.enum(['fake', 'real']) }).nullable(),
+  first_error: FirstErrorSchema.extend({ lane: z.enum(LANE_NAMES) }).nullable(),
   blocked_reason: z.enum(BLOCK_REASON_CODES as [string, ...string[]]).nullable(),
   blocked_detail: z.string().nullable(),
   fail_reasons: z.array(z.object({ reason: z.enum(FAIL_REASON_CODES), detail: z.string() })),
@@ -86,7 +90,7 @@ export const ReportSchema = z.object({
   states_visited: z.array(z.object({ state: z.string(), at: z.string() })),
   gates: z.array(z.object({ gate: z.string(), outcome: z.enum(['passed', 'blocked', 'not_reached']) })),
   case_process_started: z.boolean(),
-  lane: z.enum(['fake', 'real']),
+  lane: z.enum(LANE_NAMES),
   started_at: z.string(),
   finished_at: z.string(),
   decision_ref: z.object({ work_id: z.string(), sha256: z.string() }).nullable(),
@@ -116,6 +120,20 @@ export const ReportSchema = z.object({
     .object({ baseline_passed: z.boolean(), differences: z.array(z.string()) })
     .nullable(),
   redactions: z.object({ count: z.number() }),
+  // The replay lane against the recorded run it replayed (src/report/replay-comparison.ts); null
+  // on every other lane.
+  replay: z
+    .object({
+      from_run_id: z.string(),
+      recorded_lane: z.string(),
+      recorded: ReplaySideSchema,
+      replayed: ReplaySideSchema,
+      first_divergence: z
+        .object({ request: z.number(), agent: z.string().nullable(), turn: z.number(), path: z.string(), detail: z.string() })
+        .nullable(),
+      differences: z.array(z.string()),
+    })
+    .nullable(),
 });
 
 export type Report = z.infer<typeof ReportSchema>;

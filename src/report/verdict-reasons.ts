@@ -17,6 +17,7 @@ export const FAIL_REASONS = {
   secret_detected: 'a secret value was found in an artifact',
   path_exposed: 'an absolute path of this machine was found in an artifact',
   lane_error: 'a lane could not be supervised to its end',
+  replay_diverged: 'the replay lane left the run it replays: a request not equivalent to the recorded one, a recorded request not made, or other agents, request count or Stage 2 result',
 } as const;
 
 // Why a run is not the real Stage 2 pass evidence its decision record's work item waits for.

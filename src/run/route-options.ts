@@ -10,14 +10,19 @@ export const DEFAULT_TIMEOUT_MS = DEFAULT_STAGE2_DEADLINE_MS;
 
 // Validated once on the way in, so nothing later sees raw options.
 export const RouteOptionsSchema = z.object({
-  lane: z._default(z.enum(['fake', 'real']), 'fake'),
+  lane: z._default(z.enum(['fake', 'real', 'replay']), 'fake'),
+  // The replay lane's recorded run directory (--from).
+  from: z.optional(z.string().check(z.minLength(1))),
   mode: z._default(z.enum(['run', 'validate']), 'run'),
   // Not checked here: a fixture that is not a plain name under examples/fixtures is a gate
-  // failure (fixture_invalid) with a report, not a usage error.
-  fixture: z._default(z.string(), DEFAULT_FIXTURE),
+  // failure (fixture_invalid) with a report, not a usage error. Unset: DEFAULT_FIXTURE, or the
+  // recorded run's fixture on the replay lane.
+  fixture: z.optional(z.string()),
   outDir: z._default(z.string().check(z.minLength(1)), DEFAULT_OUT_DIR),
   timeoutMs: z._default(z.int().check(z.positive()), DEFAULT_TIMEOUT_MS),
   keepWorkspace: z._default(z.boolean(), false),
+  // Keep each lane's model exchanges in lanes/<lane>/transcript.jsonl (false: --no-transcript).
+  transcript: z._default(z.boolean(), true),
   // `required`: every lane in its own namespaces, or the run blocks (isolation_unavailable).
   // `auto`: isolated where the kernel allows, else not, and the report says so. `off`: asked for.
   isolation: z._default(z.enum(['required', 'auto', 'off']), 'required'),

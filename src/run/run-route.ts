@@ -19,7 +19,9 @@ import type { Report } from '../report/report-schema.js';
 import { Workspace } from './workspace.js';
 import { PROJECT_ROOT } from '../paths.js';
 import { homedir } from 'node:os';
-import type { ParsedRouteOptions } from './route-options.js';
+import { DEFAULT_FIXTURE, RouteOptionsError, type ParsedRouteOptions } from './route-options.js';
+import type { PathLabel } from '../evidence/redact.js';
+import type { ReplaySource } from '../replay/replay-source.js';
 
 export class RouteSetupError extends Error {}
 
@@ -43,8 +45,20 @@ function stateName(value: unknown): string {
 // Builds the route actor with every step's I/O provided, ready to start, from options already
 // parsed (route-api.ts is the way in). The caller may inspect it (`inspect`) before start().
 export async function buildRouteRun(options: ParsedRouteOptions, inspect?: (event: InspectionEvent) => void): Promise<RouteRun> {
-  const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
+  const workspace = Workspace.plan(options.keepWorkspace);
+  const callerEnv = options.env ?? process.env;
+  const pathLabels = [
+    { path: workspace.dir, label: '<workspace>' },
+    { path: PROJECT_ROOT, label: '<case-local-route>' },
+    { path: cwd, label: '<cwd>' },
+    { path: callerEnv.HOME ?? homedir(), label: '~' },
+  ];
+  const secrets = [...secretValuesFromEnv(callerEnv), ...(callerEnv.CTO_HARNESS_CASE_LOCAL_API_KEY ? [callerEnv.CTO_HARNESS_CASE_LOCAL_API_KEY] : [])];
+  // The replay lane's model server is the recorded run, served here for the length of the run.
+  const replay = await openReplay(options, cwd, secrets, pathLabels);
+  const env = replay ? replay.env(callerEnv) : callerEnv;
+  const fixture = replay?.recording.fixture ?? options.fixture ?? DEFAULT_FIXTURE;
   const config = readEnvConfig(env);
   const runId = nanoid(12);
   const runDir = join(resolve(cwd, options.outDir), runId);
@@ -52,19 +66,11 @@ export async function buildRouteRun(options: ParsedRouteOptions, inspect?: (even
     try {
       await mkdir(runDir, { recursive: true });
     } catch (error) {
+      await replay?.close();
       throw new RouteSetupError(`cannot create the run directory under --out (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
     }
   }
-  const workspace = Workspace.plan(options.keepWorkspace);
-  const redactor = createRedactor(
-    [...secretValuesFromEnv(env), ...(config.apiKey ? [config.apiKey] : [])],
-    [
-      { path: workspace.dir, label: '<workspace>' },
-      { path: PROJECT_ROOT, label: '<case-local-route>' },
-      { path: cwd, label: '<cwd>' },
-      { path: env.HOME ?? homedir(), label: '~' },
-    ],
-  );
+  const redactor = createRedactor(secrets, pathLabels);
   let prepared: PreparedLane[] = [];
   const lanes = laneActors({ lanes: () => prepared, redactor, artifactsDir: join(runDir, 'lanes'), harnessPath: env.PATH ?? '' });
   const visits: StateVisit[] = [];
@@ -85,7 +91,7 @@ export async function buildRouteRun(options: ParsedRouteOptions, inspect?: (even
     const { emitReport } = await import('../report/write-report.js');
     written = await emitReport(
       runDir,
-      { runId, context, finalState, visits: stateVisits, startedAt, finishedAt: new Date().toISOString(), aborted: finalState === 'aborted' },
+      { runId, context, finalState, visits: stateVisits, startedAt, finishedAt: new Date().toISOString(), aborted: finalState === 'aborted', replay: replay?.facts() },
       redactor,
     );
     return written;
@@ -108,7 +114,7 @@ export async function buildRouteRun(options: ParsedRouteOptions, inspect?: (even
       ),
       prepareLanes: fromPromise(async ({ input }: { input: { lane: LaneName; fixture: string; admission: NonNullable<RouteContext['admission']>; contextWindow: number | null } }) => {
         const { prepareLanes } = await import('../lanes/prepare-lanes.js');
-        const result = await prepareLanes({ workspace, lane: input.lane, fixtureName: input.fixture, admission: input.admission, config, parentEnv: env, cwd, runDir, isolation: options.isolation, redactor, contextWindow: input.contextWindow });
+        const result = await prepareLanes({ workspace, lane: input.lane, fixtureName: input.fixture, admission: input.admission, config, parentEnv: env, cwd, runDir, isolation: options.isolation, redactor, contextWindow: input.contextWindow, transcript: options.transcript });
         prepared = result.lanes;
         return result.facts;
       }),
@@ -124,7 +130,7 @@ export async function buildRouteRun(options: ParsedRouteOptions, inspect?: (even
     },
   });
 
-  const actor = createActor(machine, { input: { lane: options.lane, fixture: options.fixture, mode: options.mode }, ...(inspect ? { inspect } : {}) });
+  const actor = createActor(machine, { input: { lane: options.lane, fixture, mode: options.mode }, ...(inspect ? { inspect } : {}) });
   actor.subscribe((snapshot) => recordVisit(stateName(snapshot.value)));
   const onAbort = () => actor.send({ type: 'ABORT' });
   options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -150,7 +156,26 @@ export async function buildRouteRun(options: ParsedRouteOptions, inspect?: (even
       actor.stop();
       await lanes.settled();
       await workspace.dispose();
+      await replay?.close();
     }
   })();
   return { actor, done };
+}
+
+async function openReplay(options: ParsedRouteOptions, cwd: string, secrets: string[], labels: PathLabel[]): Promise<ReplaySource | undefined> {
+  if (options.lane !== 'replay') {
+    if (options.from !== undefined) throw new RouteOptionsError('option from: only the replay lane replays a recorded run (--lane replay)');
+    return undefined;
+  }
+  if (options.from === undefined) throw new RouteOptionsError('option from: the replay lane needs the recorded run directory (--from RUN_DIR)');
+  const { startReplaySource, ReplaySourceError } = await import('../replay/replay-source.js');
+  const source = await startReplaySource(options.from, cwd, secrets, labels).catch((error: unknown) => {
+    throw error instanceof ReplaySourceError ? new RouteOptionsError(error.message) : error;
+  });
+  const askedFixture = options.fixture;
+  if (askedFixture !== undefined && askedFixture !== source.recording.fixture) {
+    await source.close();
+    throw new RouteOptionsError(`option fixture: the recorded run used fixture "${source.recording.fixture ?? '(none)'}", not "${askedFixture}"`);
+  }
+  return source;
 }

@@ -19,7 +19,7 @@ export function prepareLlamaServer() {
   if (!existsSync(model)) {
     mkdirSync(modelDir, { recursive: true });
     const made = spawnSync('python3', [join(HERE, 'make-tiny-model.py'), '--source', build.source, '--out', `${model}.partial`], { stdio: ['ignore', 'inherit', 'inherit'] });
-    if (made.status !== 0) throw new Error('make-tiny-model.py failed (it needs numpy: Debian's python3-numpy package, or pip's numpy)');
+    if (made.status !== 0) throw new Error("make-tiny-model.py failed (it needs numpy: Debian's python3-numpy package, or pip's numpy)");
     renameSync(`${model}.partial`, model);
   }
   return { ...build, model, modelDir };

@@ -114,6 +114,27 @@ describe(`llama.cpp llama-server (${prepared.key})`, () => {
     });
   }, 1_800_000);
 
+  it('record and replay: the transcript keeps what llama-server streamed, and the run replays without it', async () => {
+    await withSandbox(server, async (sandbox) => {
+      const { report: recorded } = await run(sandbox, []);
+      expectHonest(recorded);
+      const runDir = join(sandbox.out, recorded.run_id);
+      const lines = readFileSync(join(runDir, 'lanes', 'fake', 'transcript.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+      expect(lines).toHaveLength(recorded.lanes[0]!.requests_total);
+      for (const line of lines) {
+        expect(line).toMatchObject({ lane: 'fake', agent: expect.any(String), response: { status: 200 } });
+        expect(line.response.events.at(-1).data).toBe('[DONE]');
+        expect(JSON.parse(line.response.events[0].data)).toMatchObject({ object: 'chat.completion.chunk', model: MODEL });
+      }
+      // The server is not needed to replay: the base URL points nowhere.
+      const result = await runCli(['run', '--lane', 'replay', '--from', runDir, '--json', '--out', sandbox.out], sandbox.env({ CTO_HARNESS_CASE_LOCAL_BASE_URL: 'http://127.0.0.1:9/v1' }));
+      const replay = parseReport(result.stdout);
+      expect(replay.replay?.differences, JSON.stringify(replay.replay)).toEqual([]);
+      expect(replay.replay?.recorded).toEqual(replay.replay?.replayed);
+      expect(reasons(replay)).not.toContain('replay_diverged');
+    });
+  });
+
   it('streams back to back through the recording proxy: every one answered, a closed connection sent again', async () => {
     const auditFile = join(work, 'back-to-back.jsonl');
     const proxy = await startRecordingProxy({ upstream: `${server.url}/v1`, admittedModel: MODEL, laneToken: 'lane', auditFile });

@@ -1,7 +1,7 @@
 import { relative, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { createRouteActor, validateRoute } from '../../run/route-api.js';
-import { DEFAULT_FIXTURE, DEFAULT_OUT_DIR } from '../../run/route-options.js';
+import { DEFAULT_OUT_DIR, RouteOptionsError } from '../../run/route-options.js';
 import { REPORT_HTML } from '../../report/artifact-names.js';
 import { BLOCK_FIXES } from '../../gates/fixes.js';
 import { blockedLines, explainBlocked } from '../../report/blocked-explanation.js';
@@ -15,6 +15,7 @@ import { printData, say, verdictWord } from '../output.js';
 
 const COMMON = {
   lane: { type: 'string' },
+  from: { type: 'string' },
   isolation: { type: 'string' },
   fixture: { type: 'string' },
   json: { type: 'boolean' },
@@ -24,6 +25,7 @@ const RUN_ONLY = {
   out: { type: 'string' },
   timeout: { type: 'string' },
   'keep-workspace': { type: 'boolean' },
+  'no-transcript': { type: 'boolean' },
   inspect: { type: 'boolean' },
   'inspect-port': { type: 'string' },
   'inspect-delay': { type: 'string' },
@@ -47,18 +49,25 @@ function whyLines(report: Report): string[] {
   return lines;
 }
 
+// Options the route refuses (a --from that is not an intact recorded run) are the caller's to fix.
+function asUsageError(error: unknown): never {
+  throw error instanceof RouteOptionsError ? new UsageError(error.message) : error;
+}
+
 export async function runCommand(args: string[], mode: 'run' | 'validate'): Promise<number> {
   // validate takes only the common flags, so `validate --inspect` is a usage error, not ignored.
   const watchFlag = mode === 'run' ? takeWatchFlag(args) : { rest: args, port: undefined };
   const { values } = parse(watchFlag.rest, mode === 'run' ? { ...COMMON, ...RUN_ONLY } : COMMON) as {
     values: {
       lane?: string;
+      from?: string;
       isolation?: string;
       fixture?: string;
       json?: boolean;
       out?: string;
       timeout?: string;
       'keep-workspace'?: boolean;
+      'no-transcript'?: boolean;
       inspect?: boolean;
       'inspect-port'?: string;
       'inspect-delay'?: string;
@@ -66,7 +75,8 @@ export async function runCommand(args: string[], mode: 'run' | 'validate'): Prom
     };
   };
   const lane = values.lane ?? 'fake';
-  if (lane !== 'fake' && lane !== 'real') throw new UsageError(`--lane is fake or real, not "${lane}"`);
+  if (lane !== 'fake' && lane !== 'real' && lane !== 'replay') throw new UsageError(`--lane is fake, real or replay, not "${lane}"`);
+  if ((lane === 'replay') !== (values.from !== undefined)) throw new UsageError(lane === 'replay' ? '--lane replay needs --from RUN_DIR, the recorded run' : '--from goes with --lane replay');
   const isolation = values.isolation ?? 'required';
   if (isolation !== 'required' && isolation !== 'auto' && isolation !== 'off') throw new UsageError(`--isolation is required, auto or off, not "${isolation}"`);
   const timeoutMs = positiveSeconds(values.timeout, '--timeout');
@@ -102,10 +112,11 @@ export async function runCommand(args: string[], mode: 'run' | 'validate'): Prom
         return EXIT.aborted;
       }
     }
-    const fixture = values.fixture ?? DEFAULT_FIXTURE;
+    // Unset: the default fixture, or on the replay lane the recorded run's (a named one must match it).
+    const fixture = values.fixture;
     const onState = (visit: { state: string }) => say(`state ${visit.state}`);
     if (mode === 'validate') {
-      const validation = await validateRoute({ lane, fixture, signal: abort.signal, onState });
+      const validation = await validateRoute({ lane, from: values.from, fixture, signal: abort.signal, onState }).catch(asUsageError);
       if (values.json) printData(JSON.stringify(validation, null, 2));
       const { blocked, status } = validation;
       say(blocked ? `${verdictWord(process.stderr, 'blocked')}: ${blocked.reason}: ${blocked.detail}` : status === 'ready' ? `${verdictWord(process.stderr, status)}: every pre-start gate passed; Case was not started` : verdictWord(process.stderr, status));
@@ -115,12 +126,14 @@ export async function runCommand(args: string[], mode: 'run' | 'validate'): Prom
     const run = await createRouteActor(
       {
         lane,
+        from: values.from,
         mode,
         isolation,
         fixture,
         outDir: values.out ?? DEFAULT_OUT_DIR,
         timeoutMs,
         keepWorkspace: Boolean(values['keep-workspace']),
+        transcript: !values['no-transcript'],
         signal: abort.signal,
         onState,
       },
@@ -130,7 +143,7 @@ export async function runCommand(args: string[], mode: 'run' | 'validate'): Prom
             watch?.inspect(event);
           }
         : undefined,
-    );
+    ).catch(asUsageError);
     run.actor.start();
     const result = await run.done;
     if (!result.report || !result.reportFile) {
