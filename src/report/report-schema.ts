@@ -4,7 +4,7 @@ import { BLOCK_REASON_CODES } from '../gates/reasons.js';
 import { LaneMetricsSchema } from './request-metrics.js';
 import { FAIL_REASONS, NOT_EVIDENCE_REASONS, type FailReason, type NotEvidenceReason } from './verdict-reasons.js';
 
-export const REPORT_SCHEMA_VERSION = 1;
+export const REPORT_SCHEMA_VERSION = 2;
 
 const FAIL_REASON_CODES = Object.keys(FAIL_REASONS) as [FailReason, ...FailReason[]];
 const NOT_EVIDENCE_CODES = Object.keys(NOT_EVIDENCE_REASONS) as [NotEvidenceReason, ...NotEvidenceReason[]];

@@ -39,7 +39,7 @@ const ADMISSION: Docs = {
 };
 
 const REPORT: Docs = {
-  schema_version: { description: 'The version of this report format.', example: 1 },
+  schema_version: { description: "The version of this report format: 2 added each lane's request metrics and Case phases, and the replay comparison.", example: 2 },
   run_id: { description: 'The run\'s id, also the name of its directory under the output directory.', example: 'kUZ5PFBjNiFs' },
   status: { description: 'The verdict: pass, fail (Case started and the run did not pass), blocked (stopped by a gate before Case started) or aborted (stopped by a signal or the caller).', example: 'pass' },
   claim: { description: 'What the run is evidence of, derived from the rest of the report by the report module; `case-route verify` derives it again and refuses a report whose claim does not follow.' },
