@@ -1,11 +1,10 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScriptedProvider } from '../src/scripted-provider/scripted-provider.js';
 import { ROOT, startProvider, withSandbox } from './support/cli.js';
-import { openBrowser, screenshotPath, type Browser } from './support/ux-browser.js';
+import { openBrowser, openFilePage, screenshotPath, type Browser } from './support/ux-browser.js';
 import { admissionWith, decisionWith, runInSandbox } from './support/ux-runs.js';
 
 let provider: ScriptedProvider;
@@ -17,15 +16,8 @@ afterAll(async () => {
   await Promise.all([provider?.close(), browser?.close()]);
 });
 
-// Opens a run's report.html from disk and records every request the page makes: a self-contained
-// page makes none beyond its own file.
-async function openReport(runDir: string): Promise<{ page: Page; requests: string[] }> {
-  const page = await browser.context.newPage();
-  const requests: string[] = [];
-  page.on('request', (request) => requests.push(request.url()));
-  const url = pathToFileURL(join(runDir, 'report.html')).href;
-  await page.goto(url);
-  return { page, requests: requests.filter((r) => r !== url) };
+function openReport(runDir: string): Promise<{ page: Page; requests: string[] }> {
+  return openFilePage(browser, join(runDir, 'report.html'));
 }
 
 // Where a section starts on the page: what the run proves must come before the gates.

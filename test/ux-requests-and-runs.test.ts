@@ -1,12 +1,11 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunEntry } from '../src/report/run-list.js';
 import type { ScriptedProvider } from '../src/scripted-provider/scripted-provider.js';
 import { parseReport, runCli, startProvider, SUM_BUG_SCRIPT, withSandbox } from './support/cli.js';
-import { openBrowser, screenshotPath, type Browser } from './support/ux-browser.js';
+import { openBrowser, openFilePage, screenshotPath, type Browser } from './support/ux-browser.js';
 import { admissionWith } from './support/ux-runs.js';
 
 let provider: ScriptedProvider;
@@ -17,16 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([provider?.close(), browser?.close()]);
 });
-
-// Opens a page from disk and records every request it makes beyond its own file.
-async function openPage(file: string): Promise<{ page: Page; requests: string[] }> {
-  const page = await browser.context.newPage();
-  const requests: string[] = [];
-  page.on('request', (request) => requests.push(request.url()));
-  const url = pathToFileURL(file).href;
-  await page.goto(url);
-  return { page, requests: requests.filter((r) => r !== url) };
-}
 
 async function visibleText(page: Page, selector: string): Promise<string> {
   const locator = page.locator(selector).first();
@@ -56,7 +45,7 @@ describe('every request of a run, per Case agent', () => {
       expect(metrics.throughput.tokens_per_second).toBeGreaterThan(0);
 
       const runDir = join(sandbox.out, report.run_id);
-      const { page, requests } = await openPage(join(runDir, 'report.html'));
+      const { page, requests } = await openFilePage(browser, join(runDir, 'report.html'));
       try {
         const section = await visibleText(page, '#requests');
         expect(section).toContain('tokens/s');
@@ -102,7 +91,7 @@ describe('case-route runs', () => {
       const index = join(sandbox.out, 'index.html');
       const html = await readFile(index, 'utf8');
       expect(html).not.toContain(sandbox.dir);
-      const { page, requests } = await openPage(index);
+      const { page, requests } = await openFilePage(browser, index);
       try {
         expect(await page.title()).toContain('case-route runs');
         expect(await page.locator('#runs tbody tr').count()).toBe(2);

@@ -1,3 +1,4 @@
+import { esc } from '../report/html-escape.js';
 import { happyPath, type RouteGraph } from './route-graph.js';
 import { stoppedStates } from './render-graph.js';
 import type { RunPath } from './run-path.js';
@@ -32,10 +33,6 @@ export function marksOf(graph: RouteGraph, path: RunPath): SvgMarks {
     taken: path.taken.map((index) => [graph.transitions[index]!.from, graph.transitions[index]!.to] as const),
     note: path.blocked ? `by ${path.blocked.gate ?? 'a failed step'} (${path.blocked.reason})` : null,
   };
-}
-
-function esc(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 interface Box {

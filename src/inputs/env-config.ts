@@ -42,9 +42,3 @@ export function readEnvConfig(env: Environment): EnvConfig {
   );
   return EnvConfigSchema.parse(raw);
 }
-
-// What may appear in the machine's context and the report: never the API key.
-export function publicEnvConfig(config: EnvConfig): Omit<EnvConfig, 'apiKey'> & { apiKeySet: boolean } {
-  const { apiKey, ...rest } = config;
-  return { ...rest, apiKeySet: Boolean(apiKey) };
-}

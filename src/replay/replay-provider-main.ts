@@ -1,4 +1,6 @@
 import { resolve } from 'node:path';
+import { EXIT } from '../cli/exit-codes.js';
+import { waitForStopSignal } from '../cli/stop-signal.js';
 import { describeKey } from '../evidence/transcript.js';
 import { loadRecording, RecordingError, type Recording } from './recording.js';
 import { startReplayProvider, type ReplayProvider, type ReplayTiming } from './replay-provider.js';
@@ -10,22 +12,6 @@ export interface ReplayCommandArgs {
   readonly timing: ReplayTiming;
 }
 
-const EXIT_OK = 0;
-const EXIT_FAILED = 1;
-const EXIT_USAGE = 64;
-
-function waitForStopSignal(): Promise<void> {
-  return new Promise((resolveStop) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolveStop();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-}
-
 // `case-route provider --replay RUN_DIR`: the recorded run's answers, on loopback, until stopped.
 // Each refused request is said on stderr as it happens; the last line says how the replay went.
 export async function runReplayProviderCommand(args: ReplayCommandArgs): Promise<number> {
@@ -35,11 +21,11 @@ export async function runReplayProviderCommand(args: ReplayCommandArgs): Promise
   } catch (error) {
     if (!(error instanceof RecordingError)) throw error;
     process.stderr.write(`case-route provider: ${error.message}\n`);
-    return EXIT_USAGE;
+    return EXIT.usage;
   }
   if (args.model !== undefined && args.model !== recording.model) {
     process.stderr.write(`case-route provider: --model ${args.model} is not the recorded model ${recording.model}\n`);
-    return EXIT_USAGE;
+    return EXIT.usage;
   }
   let provider: ReplayProvider;
   try {
@@ -51,7 +37,7 @@ export async function runReplayProviderCommand(args: ReplayCommandArgs): Promise
     });
   } catch (error) {
     process.stderr.write(`case-route provider: cannot listen: ${(error as NodeJS.ErrnoException).code ?? 'error'}\n`);
-    return EXIT_FAILED;
+    return EXIT.fail;
   }
   const stopped = waitForStopSignal();
   process.stdout.write(`${JSON.stringify({ url: provider.url, model: recording.model, replay: recording.runId, exchanges: recording.exchanges.length })}\n`);
@@ -59,5 +45,5 @@ export async function runReplayProviderCommand(args: ReplayCommandArgs): Promise
   await provider.close();
   const left = provider.unserved().length;
   process.stderr.write(`case-route provider: replayed ${recording.exchanges.length - left} of ${recording.exchanges.length} recorded exchange(s); ${provider.divergences().length} request(s) diverged\n`);
-  return EXIT_OK;
+  return EXIT.pass;
 }

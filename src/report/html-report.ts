@@ -243,7 +243,7 @@ ${factsSection(report)}
 <li><a href="${esc(REPORT_JSON)}">${esc(REPORT_JSON)}</a>: the report (schema: <code>case-route schema report</code>)</li>
 <li><a href="${esc(ATTESTATION)}">${esc(ATTESTATION)}</a>: in-toto statement; check it with <code>case-route verify DIR</code></li>
 <li><a href="${esc(ROUTE_DIAGRAM)}">${esc(ROUTE_DIAGRAM)}</a>: the route diagram (Mermaid)</li>
-<li><code>lanes/</code>: each lane's logs, proxy audit, egress log and generated Case config</li></ul></section>
+<li><code>lanes/</code>: each lane's logs, proxy audit, egress log, model transcript (<code>transcript.jsonl</code>, unless the run had <code>--no-transcript</code>) and generated Case config</li></ul></section>
 <footer>${esc(GENERATOR.name)} ${esc(GENERATOR.version)} · report schema ${esc(report.schema_version)}</footer>
 </main></body></html>
 `;

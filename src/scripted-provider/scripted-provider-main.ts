@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { EXIT } from '../cli/exit-codes.js';
+import { waitForStopSignal } from '../cli/stop-signal.js';
 import { ModelScriptSchema, type ModelScript } from './model-script.js';
 import { startScriptedProvider, type ScriptedProvider } from './scripted-provider.js';
 
@@ -8,10 +10,6 @@ export interface ProviderCommandArgs {
   port?: number;
   scriptFile?: string;
 }
-
-const EXIT_OK = 0;
-const EXIT_FAILED = 1;
-const EXIT_USAGE = 64;
 
 type Loaded = { ok: true; script: ModelScript } | { ok: false; message: string };
 
@@ -39,21 +37,9 @@ async function loadScript(file: string): Promise<Loaded> {
   return { ok: true, script: parsed.data };
 }
 
-function waitForStopSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-}
-
 function usage(message: string): number {
   process.stderr.write(`case-route provider: ${message}\n`);
-  return EXIT_USAGE;
+  return EXIT.usage;
 }
 
 export async function runProviderCommand(args: ProviderCommandArgs): Promise<number> {
@@ -69,11 +55,11 @@ export async function runProviderCommand(args: ProviderCommandArgs): Promise<num
     provider = await startScriptedProvider({ model: args.model, script: loaded.script, port: args.port ?? 0 });
   } catch (error) {
     process.stderr.write(`case-route provider: cannot listen: ${(error as NodeJS.ErrnoException).code ?? 'error'}\n`);
-    return EXIT_FAILED;
+    return EXIT.fail;
   }
   const stopped = waitForStopSignal();
   process.stdout.write(`${JSON.stringify({ url: provider.url, model: args.model })}\n`);
   await stopped;
   await provider.close();
-  return EXIT_OK;
+  return EXIT.pass;
 }

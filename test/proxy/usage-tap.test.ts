@@ -134,9 +134,10 @@ describe('the usage tap on a long stream', () => {
     const { answers, audit } = await throughProxy(`http://127.0.0.1:${address.port}`, [caseBody(true)]);
     expect(answers[0]!.length).toBeGreaterThan(STREAM_TAIL_BYTES * 4);
     expect(audit[0]).toMatchObject({ prompt_tokens: 5000, completion_tokens: 300, tokens_per_second_source: 'proxy' });
-    // 300 tokens over at least the two 60 ms pauses between first and last byte.
+    // 300 tokens over the two 60 ms pauses between first and last byte; the bound leaves 20 ms for
+    // a first chunk that reaches a loaded proxy late (118.5 ms was seen under a full npm test).
     expect(audit[0]!.tokens_per_second).toBeGreaterThan(0);
-    expect(audit[0]!.tokens_per_second).toBeLessThanOrEqual(300 / 0.12);
+    expect(audit[0]!.tokens_per_second).toBeLessThanOrEqual(300 / 0.1);
   });
 
   it('is off with readUsage: false (the bench arm): the same stream passes, no tokens are read', async () => {

@@ -1,7 +1,8 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { pathToFileURL } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { inject } from 'vitest';
 import { ROOT } from './cli.js';
 
@@ -45,6 +46,17 @@ export async function openBrowser(options: { offline?: boolean } = {}): Promise<
       await rm(profile, { recursive: true, force: true });
     },
   };
+}
+
+// Opens a page the route wrote to disk and records every request it makes beyond its own file: a
+// self-contained page makes none.
+export async function openFilePage(browser: Browser, file: string): Promise<{ page: Page; requests: string[] }> {
+  const page = await browser.context.newPage();
+  const requests: string[] = [];
+  page.on('request', (request) => requests.push(request.url()));
+  const url = pathToFileURL(file).href;
+  await page.goto(url);
+  return { page, requests: requests.filter((r) => r !== url) };
 }
 
 export async function screenshotPath(name: string): Promise<string> {

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { WebSocket } from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startInspectorRelay, type InspectorRelay } from '../src/cli/inspector-relay.js';
+import { startInspectorRelay, type InspectorRelay } from '../../src/cli/inspector-relay.js';
 
 let relay: InspectorRelay | undefined;
 afterEach(async () => {
