@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { z } from 'zod';
-import { roleFromSystemPrompt } from '../scripted-provider/model-script.js';
 import type { EvidenceProblem } from './case-observations.js';
 
 export const TRANSCRIPT_FILE = 'transcript.jsonl';
@@ -44,21 +43,6 @@ export interface Transcript {
   // In the order the requests came, whatever order they finished in.
   readonly exchanges: readonly TranscriptExchange[];
   readonly problems: readonly EvidenceProblem[];
-}
-
-function textOf(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return '';
-  return content.map((part: unknown) => (typeof part === 'object' && part !== null && typeof (part as { text?: unknown }).text === 'string' ? (part as { text: string }).text : '')).join('');
-}
-
-// The same key the scripted provider answers by, so a transcript and a model script line up.
-export function exchangeKey(body: unknown): { agent: string | null; turn: number } {
-  const messages = typeof body === 'object' && body !== null && Array.isArray((body as { messages?: unknown }).messages) ? ((body as { messages: unknown[] }).messages) : [];
-  const first = messages[0] as { role?: unknown; content?: unknown } | undefined;
-  const agent = first?.role === 'system' ? (roleFromSystemPrompt(textOf(first.content)) ?? null) : null;
-  const turn = messages.filter((m) => typeof m === 'object' && m !== null && (m as { role?: unknown }).role === 'assistant').length;
-  return { agent, turn };
 }
 
 export function describeKey(exchange: { agent: string | null; turn: number }): string {

@@ -1,5 +1,6 @@
 import { createParser } from 'eventsource-parser';
-import { exchangeKey, type StreamEvent, type TranscriptLine } from '../evidence/transcript.js';
+import { agentTurnOf } from '../evidence/agent-turn.js';
+import type { StreamEvent, TranscriptLine } from '../evidence/transcript.js';
 import { openJsonlAppender, type JsonlAppender } from './jsonl-appender.js';
 
 // One exchange as the recording proxy sees it go by: the body it forwarded, then the answer.
@@ -52,7 +53,7 @@ export async function openTranscriptRecorder(opts: TranscriptRecorderOptions): P
       } catch {
         body = null;
       }
-      const key = exchangeKey(body);
+      const key = agentTurnOf(body);
       let status = 0;
       let contentType: string | null = null;
       let events: StreamEvent[] | null = null;

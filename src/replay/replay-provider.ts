@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
-import { describeKey, exchangeKey, type TranscriptExchange } from '../evidence/transcript.js';
+import { agentTurnOf } from '../evidence/agent-turn.js';
+import { describeKey, type TranscriptExchange } from '../evidence/transcript.js';
 import { SCRIPTED_OWNER } from '../local-server/server-kind.js';
 import { listenOnLoopback } from '../proxy/loopback-server.js';
 import { readRequestBody } from '../proxy/request-body.js';
@@ -126,7 +127,7 @@ export async function startReplayProvider(opts: ReplayProviderOptions): Promise<
       sendJson(res, 400, { error: { message: 'request body is not valid JSON', type: 'invalid_request_error' } });
       return;
     }
-    const key = exchangeKey(body);
+    const key = agentTurnOf(body);
     const queue = queues.get(describeKey(key)) ?? [];
     const next = queue.find((exchange) => !served.has(exchange));
     if (next === undefined) {

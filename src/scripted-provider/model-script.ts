@@ -1,9 +1,8 @@
 import { z } from 'zod';
 
 // A model script is what the scripted provider answers, per Case agent role and turn.
-// The role comes from the first line of the system prompt (`# Implementer — ...`) and the
-// turn is the number of assistant messages already in the request, so the server is stateless
-// and the same script drives both the fake Case and real Case.
+// Role and turn are read from the request (src/evidence/agent-turn.ts), so the server is
+// stateless and the same script drives both the fake Case and real Case.
 const ToolCallSchema = z.object({
   name: z.string().min(1),
   arguments: z.record(z.string(), z.unknown()),
@@ -20,13 +19,6 @@ export const ModelScriptSchema = z.object({
 
 export type ScriptTurn = z.infer<typeof ScriptTurnSchema>;
 export type ModelScript = z.infer<typeof ModelScriptSchema>;
-
-const ROLE_LINE = /^#\s*([A-Za-z]+)\b/;
-
-export function roleFromSystemPrompt(systemPrompt: string): string | undefined {
-  const firstLine = systemPrompt.split('\n', 1)[0] ?? '';
-  return ROLE_LINE.exec(firstLine)?.[1]?.toLowerCase();
-}
 
 const NO_SCRIPT_REPLY =
   '<<<AGENT_RESULT\n{"status":"failed","summary":"no scripted reply for this role","error":"the model script has no turn for this role","artifacts":{}}\nAGENT_RESULT>>>';

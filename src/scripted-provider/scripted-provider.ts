@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { z } from 'zod';
 import { buildReply, completionBody, completionChunks } from './completion-format.js';
 import { listenOnLoopback } from '../proxy/loopback-server.js';
-import { roleFromSystemPrompt, scriptedTurn, type ModelScript } from './model-script.js';
+import { agentTurnOf } from '../evidence/agent-turn.js';
+import { scriptedTurn, type ModelScript } from './model-script.js';
 import { readRequestBody } from '../proxy/request-body.js';
 import { SCRIPTED_OWNER } from '../local-server/server-kind.js';
 
@@ -53,11 +54,9 @@ function sendError(res: ServerResponse, status: number, message: string): void {
 }
 
 function answerCompletion(res: ServerResponse, request: ChatRequest, script: ModelScript, model: string): void {
-  const [system] = request.messages;
-  const role = roleFromSystemPrompt(contentText(system?.content));
-  const turn = request.messages.filter((message) => message.role === 'assistant').length;
+  const { agent, turn } = agentTurnOf(request);
   const promptText = request.messages.map((message) => contentText(message.content)).join('\n');
-  const reply = buildReply(scriptedTurn(script, role, turn), model, promptText);
+  const reply = buildReply(scriptedTurn(script, agent ?? undefined, turn), model, promptText);
   if (request.stream !== true) {
     sendJson(res, 200, completionBody(reply));
     return;
