@@ -88,6 +88,8 @@ export interface LaneEvidence {
   // Case's phases from its event logs (src/evidence/case-phases.ts): the report's timeline, and
   // which agent each request belongs to.
   readonly phases: readonly CasePhase[];
+  // Whether the recording proxy kept the lane's model exchanges (off with --no-transcript).
+  readonly transcript_kept: boolean;
   readonly acceptance: AcceptanceResult;
   // Evidence that could not be read whole or in its required shape; any one fails the run.
   readonly evidence_problems: readonly EvidenceProblem[];

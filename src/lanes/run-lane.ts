@@ -157,6 +157,7 @@ export async function checkLane(lane: PreparedLane, run: LaneProcessEnd, options
     spawn_lines: spawns.lines,
     pipeline_outcome: outcome,
     phases: casePhases(events.files),
+    transcript_kept: transcriptText !== null,
     acceptance,
     evidence_problems: problems,
     pull_requests: gh.filter((call) => call.allowed).length,

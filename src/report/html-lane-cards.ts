@@ -1,3 +1,4 @@
+import { TRANSCRIPT_FILE } from '../evidence/transcript.js';
 import { GENERATED_FILES } from '../lane-setup/write-adapter.js';
 import { esc, yesNo } from './html-escape.js';
 import type { LaneReport, Report } from './report-schema.js';
@@ -8,7 +9,8 @@ const LANE_LOGS = ['stdout.log', 'stderr.log', 'proxy-audit.jsonl', 'egress.json
 function laneLinks(lane: LaneReport): string {
   const dir = `lanes/${lane.lane}`;
   const link = (path: string, text: string) => `<a href="${esc(`${dir}/${path}`)}">${esc(text)}</a>`;
-  return `<p class="links">logs: ${LANE_LOGS.map((name) => link(name, name)).join(' · ')} · ${link('events/', "Case's events")}</p>
+  const transcript = lane.transcript_kept ? ` · ${link(TRANSCRIPT_FILE, 'model transcript')}` : '';
+  return `<p class="links">logs: ${LANE_LOGS.map((name) => link(name, name)).join(' · ')} · ${link('events/', "Case's events")}${transcript}</p>
 <p class="links">generated Case config: ${GENERATED_FILES.map((name) => link(`adapter/${name}`, name)).join(' · ')}</p>`;
 }
 

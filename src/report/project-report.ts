@@ -73,6 +73,7 @@ function laneReport(lane: LaneEvidence, context: RouteContext): LaneReport {
     spawn_lines: [...lane.spawn_lines],
     pipeline_outcome: lane.pipeline_outcome,
     phases: [...lane.phases],
+    transcript_kept: lane.transcript_kept,
     acceptance: lane.acceptance,
     evidence_problems: [...lane.evidence_problems],
     pull_requests: lane.pull_requests,

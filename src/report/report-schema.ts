@@ -59,6 +59,7 @@ const LaneReportSchema = z.object({
   spawn_lines: z.array(z.object({ agent: z.string().nullable(), provider: z.string().nullable(), model: z.string().nullable() })),
   pipeline_outcome: z.string().nullable(),
   phases: z.array(z.object({ phase: z.string(), agent: z.string().nullable(), started_at: z.string(), ended_at: z.string().nullable(), outcome: z.string().nullable() })),
+  transcript_kept: z.boolean(),
   acceptance: z.object({ ran: z.boolean(), passed: z.boolean(), exit_code: z.number().nullable(), detail: z.string(), output_tail: z.string() }),
   evidence_problems: z.array(z.object({ kind: z.enum(['truncated', 'unparseable']), detail: z.string() })),
   pull_requests: z.number(),

@@ -39,7 +39,7 @@ const ADMISSION: Docs = {
 };
 
 const REPORT: Docs = {
-  schema_version: { description: "The version of this report format: 2 added each lane's request metrics and Case phases, and the replay comparison.", example: 2 },
+  schema_version: { description: "The version of this report format: 2 added each lane's request metrics, Case phases and whether its transcript was kept, and the replay comparison.", example: 2 },
   run_id: { description: 'The run\'s id, also the name of its directory under the output directory.', example: 'kUZ5PFBjNiFs' },
   status: { description: 'The verdict: pass, fail (Case started and the run did not pass), blocked (stopped by a gate before Case started) or aborted (stopped by a signal or the caller).', example: 'pass' },
   claim: { description: 'What the run is evidence of, derived from the rest of the report by the report module; `case-route verify` derives it again and refuses a report whose claim does not follow.' },
@@ -175,6 +175,7 @@ const REPORT: Docs = {
     description:
       "Case's phases as its event logs record them (phase_start / phase_end), in order, for the timeline and to match each request to its agent: display only, the verdict reads pipeline_end. Names are reduced to letters, digits and a few separators; empty when Case wrote no phase events.",
   },
+  'lanes[].transcript_kept': { description: "Whether the lane's model exchanges were kept in lanes/<lane>/transcript.jsonl (false with --no-transcript).", example: true },
   'lanes[].phases[].phase': { description: 'The phase, as Case names it.', example: 'implement' },
   'lanes[].phases[].agent': { description: 'The agent Case ran for it; null when the event names none.', example: 'implementer' },
   'lanes[].phases[].started_at': { description: 'Its phase_start time (Case\'s clock), ISO 8601.', example: '2026-11-30T12:00:00.100Z' },

@@ -54,6 +54,7 @@ export function passingLane(fields: Partial<LaneEvidence> = {}): LaneEvidence {
     first_error: null,
     timeline: [],
     phases: [],
+    transcript_kept: true,
     ...fields,
   };
 }
