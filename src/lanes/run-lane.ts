@@ -11,6 +11,7 @@ import { readGhCalls } from '../evidence/gh-calls.js';
 import { listsModel, observeProvider } from '../local-server/preflight.js';
 import { readAudit } from '../evidence/proxy-audit.js';
 import { parseTranscript, TRANSCRIPT_FILE } from '../evidence/transcript.js';
+import { redactTranscript } from '../evidence/transcript-redact.js';
 import type { CheckedLane, LaneProcessEnd, SpawnLine } from './lane-types.js';
 import type { PreparedLane } from './prepare-lanes.js';
 import { runProcessTree } from './process-tree.js';
@@ -136,7 +137,7 @@ export async function checkLane(lane: PreparedLane, run: LaneProcessEnd, options
       writeFile(join(out, file.slice(file.lastIndexOf('/') + 1)), redact(await readHarnessFile(file))),
     ),
     ...events.files.map((file, i) => writeFile(join(out, 'events', file.name), redacted.events[i]!)),
-    ...(transcriptText === null ? [] : [writeFile(join(out, TRANSCRIPT_FILE), redact(transcriptText))]),
+    ...(transcriptText === null ? [] : [writeFile(join(out, TRANSCRIPT_FILE), redactTranscript(transcriptText, options.redactor))]),
   ]);
   const gh = await readGhCalls(lane.ghFile);
   const stillServed = listsModel(after, lane.mapping.model);
