@@ -1,6 +1,6 @@
 // Case's phases (implement, review, close, retrospective...) as its event logs record them, for the
 // report's timeline. Display only: the verdict reads pipeline_end alone. The logs are lane
-// output, so every name is reduced to a short word and every time must parse.
+// output, so every name must be a short word and every time must parse.
 export interface CasePhase {
   readonly phase: string;
   readonly agent: string | null;
@@ -12,10 +12,12 @@ export interface CasePhase {
 
 const MAX_PHASES = 64;
 
+// A name that is not already a short word is dropped, never cut or stripped into one: the run's
+// redactor matches a secret by its whole value, so a secret shortened here would pass it.
+const WORD = /^[\w .:-]{1,40}$/;
+
 function word(value: unknown): string | null {
-  if (typeof value !== 'string') return null;
-  const cleaned = value.replace(/[^\w .:-]/g, '').slice(0, 40);
-  return cleaned === '' ? null : cleaned;
+  return typeof value === 'string' && WORD.test(value) ? value : null;
 }
 
 function time(value: unknown): string | null {

@@ -30,9 +30,16 @@ const MAX_REDACTION_ROUNDS = 3;
 
 const flags = (found: ScanResult) => found.secret || found.path;
 
+// A value as it reads inside a JSON string, and inside a JSON string held in one (a transcript's
+// stream events): a quote, a backslash or a control character in a secret is written escaped there.
+function jsonForms(value: string): string[] {
+  const once = JSON.stringify(value).slice(1, -1);
+  return [value, once, JSON.stringify(once).slice(1, -1)];
+}
+
 export function createRedactor(secretValues: readonly string[], paths: readonly PathLabel[] = []): Redactor {
   // Longest first, so a secret that contains another is removed whole.
-  const values = [...new Set(secretValues.filter((v) => v.length >= MIN_SECRET_LENGTH))].sort((a, b) => b.length - a.length);
+  const values = [...new Set(secretValues.filter((v) => v.length >= MIN_SECRET_LENGTH).flatMap(jsonForms))].sort((a, b) => b.length - a.length);
   const pathPatterns = pathPatternsOf(paths);
   const passes = buildPasses(values, pathPatterns);
   const literals = [...values, ...pathPatterns.map((p) => p.path)];

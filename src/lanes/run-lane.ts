@@ -11,6 +11,7 @@ import { readGhCalls } from '../evidence/gh-calls.js';
 import { listsModel, observeProvider } from '../local-server/preflight.js';
 import { readAudit } from '../evidence/proxy-audit.js';
 import { parseTranscript, TRANSCRIPT_FILE } from '../evidence/transcript.js';
+import { redactTranscript } from '../evidence/transcript-redact.js';
 import type { CheckedLane, LaneProcessEnd, SpawnLine } from './lane-types.js';
 import type { PreparedLane } from './prepare-lanes.js';
 import { runProcessTree } from './process-tree.js';
@@ -126,16 +127,17 @@ export async function checkLane(lane: PreparedLane, run: LaneProcessEnd, options
     ...(transcriptText === null ? [] : parseTranscript(transcriptText, TRANSCRIPT_FILE).problems),
   ];
   const redact = options.redactor.redact.bind(options.redactor);
+  const redacted = { stdout: redact(stdout), stderr: redact(stderr), events: events.files.map((file) => redact(file.text)) };
   await mkdir(join(out, 'events'), { recursive: true });
   await Promise.all([
-    writeFile(join(out, 'stdout.log'), redact(stdout)),
-    writeFile(join(out, 'stderr.log'), redact(stderr)),
+    writeFile(join(out, 'stdout.log'), redacted.stdout),
+    writeFile(join(out, 'stderr.log'), redacted.stderr),
     ...lane.generated.map((file) => writeFile(join(out, 'adapter', file.name), redact(file.text))),
     ...[lane.auditFile, lane.egressFile, lane.ghFile].map(async (file) =>
       writeFile(join(out, file.slice(file.lastIndexOf('/') + 1)), redact(await readHarnessFile(file))),
     ),
-    ...events.files.map((file) => writeFile(join(out, 'events', file.name), redact(file.text))),
-    ...(transcriptText === null ? [] : [writeFile(join(out, TRANSCRIPT_FILE), redact(transcriptText))]),
+    ...events.files.map((file, i) => writeFile(join(out, 'events', file.name), redacted.events[i]!)),
+    ...(transcriptText === null ? [] : [writeFile(join(out, TRANSCRIPT_FILE), redactTranscript(transcriptText, options.redactor))]),
   ]);
   const gh = await readGhCalls(lane.ghFile);
   const stillServed = listsModel(after, lane.mapping.model);
@@ -169,5 +171,7 @@ export async function checkLane(lane: PreparedLane, run: LaneProcessEnd, options
     },
     case_command: await lane.caseCommand,
   };
-  return { ...evidence, first_error: firstError({ ...evidence, stdout, stderr, events: events.files.map((file) => file.text) }) };
+  // Read from the redacted texts: the first error clips lines, and a secret clipped in two would
+  // no longer match the redactor when the report is.
+  return { ...evidence, first_error: firstError({ ...evidence, ...redacted }) };
 }

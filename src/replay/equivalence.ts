@@ -12,7 +12,8 @@ import { createRedactor } from '../evidence/redact.js';
 //   other directories under the temp dir;
 // - timestamps and dates (ISO 8601, git log's), times of day, and durations (`12ms`, `0.5 s`);
 // - ids: tool-call and completion ids (`call_...`, `chatcmpl-...`), UUIDs, git object names
-//   (7 to 40 hex digits with a digit and a letter, or exactly 7 digits), and every `id` /
+//   (7 to 40 hex digits with a digit and a letter, or exactly 7 digits where git prints a short
+//   one), and every `id` /
 //   `tool_call_id` field.
 export const COMPARED_FIELDS = ['model', 'stream', 'messages', 'tools', 'tool_choice'] as const;
 
@@ -34,8 +35,9 @@ const DURATION = /\b\d+(?:\.\d+)?\s?(?:ms|s|sec|seconds)\b/g;
 const TOOL_ID = /\b(?:call|chatcmpl|toolu|fc)[_-][A-Za-z0-9_-]{6,}/g;
 const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
 // A git object name has a digit and a letter, except the short ones that happen to be all digits:
-// seven, git's own abbreviation in a small repository.
-const HEX = /\b(?:(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,40}|\d{7})\b/g;
+// seven, git's own abbreviation in a small repository, taken for one only where git prints one
+// (a line's start, `[branch 1234567]`), as any other seven-digit number is a value that counts.
+const HEX = /\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{7,40}\b|(?<=^|\[[^\]\s]+ )\d{7}(?=[\s\]]|$)/gm;
 
 export function normalizeText(text: string, redact: (text: string) => string = (t) => t): string {
   return SHAPES.redact(redact(text))

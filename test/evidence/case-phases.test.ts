@@ -21,15 +21,17 @@ describe("Case's phases, read from its event logs for the timeline", () => {
     ]);
   });
 
-  it('keeps lane text to a short word and skips what has no readable time', () => {
+  it('drops a name that is not a short word (never cuts one into a word) and skips what has no readable time', () => {
     const phases = casePhases([
       log(
         { event: 'phase_start', phase: '<img src=x>\u001b[31mimplement', agent: 42, ts: '2026-11-30T12:00:00Z' },
+        { event: 'phase_start', phase: 'x'.repeat(41), ts: '2026-11-30T12:00:00Z' },
+        { event: 'phase_start', phase: 'verify', agent: 'verifier: 2', ts: '2026-11-30T12:00:01Z' },
         { event: 'phase_start', phase: 'review', ts: 'yesterday' },
         { event: 'phase_end', phase: 'close', outcome: 'completed', ts: '2026-11-30T12:00:02Z' },
       ),
       { text: '{"event":"phase_start","phase":"clo' },
     ]);
-    expect(phases).toEqual([{ phase: 'img srcx31mimplement', agent: null, started_at: '2026-11-30T12:00:00.000Z', ended_at: null, outcome: null }]);
+    expect(phases).toEqual([{ phase: 'verify', agent: 'verifier: 2', started_at: '2026-11-30T12:00:01.000Z', ended_at: null, outcome: null }]);
   });
 });

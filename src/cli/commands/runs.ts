@@ -11,13 +11,17 @@ export const RUN_INDEX = 'index.html';
 
 const fixed = (value: number | null, digits: number) => (value === null ? '-' : value.toFixed(digits));
 
+// A run directory may come from elsewhere: its name and its report's strings reach the terminal
+// only without control characters, which could otherwise drive it (set its title, its clipboard).
+const printable = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+
 function table(runs: readonly RunEntry[]): string {
   const header = ['started (UTC)', 'run', 'status', 'lane', 'model', 'requests', 'tok/s', 'ttft ms'];
   const rows = runs.map((run) =>
     run.readable
       ? [run.started_at.replace('T', ' ').slice(0, 19), run.run_id, run.status, run.lane, run.model ?? '-', String(run.requests), fixed(run.tokens_per_second, 1), fixed(run.median_ttft_ms, 1)]
       : ['-', run.dir, 'unreadable', '-', '-', '-', '-', '-'],
-  );
+  ).map((row) => row.map(printable));
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[], paint = false) =>
     cells
@@ -27,7 +31,7 @@ function table(runs: readonly RunEntry[]): string {
       })
       .join('  ')
       .trimEnd();
-  const problems = runs.flatMap((run) => (run.readable ? [] : [`${run.dir}: ${run.problem}`]));
+  const problems = runs.flatMap((run) => (run.readable ? [] : [printable(`${run.dir}: ${run.problem}`)]));
   return [line(header), ...rows.map((row) => line(row, true)), ...problems].join('\n');
 }
 
