@@ -32,7 +32,9 @@ const TIMESTAMP = /\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:
 const DAY_DATE = /\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? +(?:\d{1,2} +)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* +(?:\d{1,2} +)?\d{2}:\d{2}(?::\d{2})?(?: +[A-Z]{3,4})? +\d{4}(?: +[+-]\d{4})?/g;
 const TIME_OF_DAY = /\b\d{1,2}:\d{2}:\d{2}(?:\.\d+)?\b/g;
 const DURATION = /\b\d+(?:\.\d+)?\s?(?:ms|s|sec|seconds)\b/g;
-const TOOL_ID = /\b(?:call|chatcmpl|toolu|fc)[_-][A-Za-z0-9_-]{6,}/g;
+// An id is letters and digits after its prefix, at least one a digit: a word such as
+// `call_sum_fails` in a tool's output is text, and a difference in it counts.
+const TOOL_ID = /\b(?:call|chatcmpl|toolu|fc)[_-](?=[A-Za-z]*\d)[A-Za-z0-9]{6,}\b/g;
 const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
 // A git object name has a digit and a letter, except the short ones that happen to be all digits:
 // seven, git's own abbreviation in a small repository, taken for one only where git prints one
