@@ -27,7 +27,7 @@ export async function startWatch(port: number, paths: readonly PathLabel[]): Pro
     throw new UsageError(code === 'EADDRINUSE' ? `--watch ${port} is in use` : `--watch ${port}: ${code ?? 'cannot listen'}`, { cause: error });
   }
   const publish = (event: WatchEvent) => server.publish(JSON.parse(redactor.redact(JSON.stringify(event))) as WatchEvent);
-  const translate = createWatchTranslator();
+  const translate = createWatchTranslator((text) => redactor.redact(text));
   return {
     url: server.url,
     inspect: (event) => translate(event).forEach(publish),

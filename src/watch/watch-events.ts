@@ -34,16 +34,21 @@ function stateName(value: unknown): string {
   return String(value);
 }
 
-function text(value: unknown): string {
-  return String(value ?? '')
-    .replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
-    .slice(0, MAX_TEXT);
+type Text = (value: unknown) => string;
+
+// Redacted before it is clipped: a clip first could cut a secret into a piece the redactor no
+// longer knows.
+function textOf(redact: (text: string) => string): Text {
+  return (value) =>
+    redact(String(value ?? ''))
+      .replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ')
+      .slice(0, MAX_TEXT);
 }
 
 type Fields = Record<string, unknown>;
 
 // What a person reads beside each observed event.
-function describe(event: Fields): string {
+function describe(event: Fields, text: Text): string {
   switch (event['type']) {
     case 'case.spawn_line': {
       const line = (event['line'] ?? {}) as Fields;
@@ -71,7 +76,8 @@ function describe(event: Fields): string {
 
 // A translator keeps the last state it reported for each actor: XState reports a snapshot on
 // every event, and the view wants each change once.
-export function createWatchTranslator(): (event: InspectionEvent) => WatchEvent[] {
+export function createWatchTranslator(redact: (text: string) => string): (event: InspectionEvent) => WatchEvent[] {
+  const text = textOf(redact);
   const last = new Map<string, string>();
   return (inspected) => {
     const at = new Date().toISOString();
@@ -93,7 +99,7 @@ export function createWatchTranslator(): (event: InspectionEvent) => WatchEvent[
       const lane = LANE_ID.exec(id)?.[1];
       const event = inspected.event as Fields;
       if (!lane || typeof event['at'] !== 'string') return [];
-      const observed: WatchEvent = { kind: 'observed', lane, event: text(event['type']), at: event['at'], text: describe(event) };
+      const observed: WatchEvent = { kind: 'observed', lane, event: text(event['type']), at: event['at'], text: describe(event, text) };
       if (event['type'] !== 'proxy.model_request') return [observed];
       const status = typeof event['status'] === 'number' ? event['status'] : 0;
       const model = typeof event['model'] === 'string' ? text(event['model']) : null;
