@@ -80,6 +80,19 @@ describe('the attestation beside each report', () => {
       expect((await runCli(['verify', join(run.runDir, 'report.json')], {})).exitCode).toBe(0);
     }));
 
+  it('verify prints the names a hostile attestation lists without their control characters', () =>
+    withSandbox(provider.url, async (sandbox) => {
+      const run = await runInSandbox(sandbox);
+      const { statement } = await statementOf(run.runDir);
+      // OSC 0 sets the terminal's title: a run directory from elsewhere must not drive the terminal.
+      const subject = [...(statement.subject as unknown[]), { name: 'lanes/\u001b]0;pwned\u0007', digest: { sha256: '0'.repeat(64) } }];
+      await writeFile(join(run.runDir, 'report.intoto.json'), JSON.stringify({ ...statement, subject }));
+      const result = await runCli(['verify', run.runDir], {});
+      expect(result.exitCode).toBe(1);
+      expect(result.stdout).toContain('lanes/?]0;pwned? is missing');
+      expect(result.stdout + result.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    }));
+
   it('verify refuses a removed file, an added file and an edited report, as JSON when asked', () =>
     withSandbox(provider.url, async (sandbox) => {
       const run = await runInSandbox(sandbox);

@@ -22,6 +22,13 @@ export function verdictWord(stream: NodeJS.WriteStream, word: string): string {
   return style ? paint(stream, style, word) : word;
 }
 
+// Text that may come from a run directory or a lane (a directory's name, a report's strings, an
+// error quoting them) reaches the terminal only without control characters, which could
+// otherwise drive it (set its title, its clipboard).
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+}
+
 export function say(line: string): void {
   process.stderr.write(`case-route: ${line}\n`);
 }
@@ -41,7 +48,7 @@ function stackOf(error: Error): string {
 // A handled error is one line for the user; with --debug the stack where it arose follows it,
 // whatever kind of error it was, so that a bug report has it.
 export function sayError(line: string, error: unknown): void {
-  say(line);
+  say(printable(line));
   if (debugging && error instanceof Error) process.stderr.write(`${stackOf(error)}\n`);
 }
 

@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { parse, UsageError } from '../args.js';
 import { EXIT } from '../exit-codes.js';
-import { say } from '../output.js';
+import { printable, say } from '../output.js';
 
 export async function fixtureCommand(args: string[]): Promise<number> {
   const { values, positionals } = parse(args, { out: { type: 'string' } }, true);
@@ -17,7 +17,7 @@ export async function fixtureCommand(args: string[]): Promise<number> {
     return EXIT.pass;
   } catch (error) {
     if (error instanceof FixtureFromRunError || error instanceof RecordingError || error instanceof ScriptError) {
-      say(`fixture from-run: ${error.message}`);
+      say(printable(`fixture from-run: ${error.message}`));
       return EXIT.fail;
     }
     throw error;

@@ -5,15 +5,12 @@ import { writeAtomically } from '../../report/write-atomically.js';
 import { DEFAULT_OUT_DIR } from '../../run/route-options.js';
 import { parse, UsageError } from '../args.js';
 import { EXIT } from '../exit-codes.js';
-import { printData, say, verdictWord } from '../output.js';
+import { printable, printData, say, verdictWord } from '../output.js';
 
 export const RUN_INDEX = 'index.html';
 
 const fixed = (value: number | null, digits: number) => (value === null ? '-' : value.toFixed(digits));
 
-// A run directory may come from elsewhere: its name and its report's strings reach the terminal
-// only without control characters, which could otherwise drive it (set its title, its clipboard).
-const printable = (text: string) => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 
 function table(runs: readonly RunEntry[]): string {
   const header = ['started (UTC)', 'run', 'status', 'lane', 'model', 'requests', 'tok/s', 'ttft ms'];

@@ -4,7 +4,7 @@ import { REPORT_JSON } from '../../report/artifact-names.js';
 import { verifyEvidence } from '../../report/verify-evidence.js';
 import { parse, UsageError } from '../args.js';
 import { EXIT } from '../exit-codes.js';
-import { printData, say, verdictWord } from '../output.js';
+import { printable, printData, say, verdictWord } from '../output.js';
 
 async function runDirOf(path: string): Promise<string | null> {
   try {
@@ -21,7 +21,7 @@ export async function verifyCommand(args: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('verify takes one run directory (the one holding report.json)');
   const dir = await runDirOf(positionals[0]!);
   if (!dir) {
-    say(`${basename(positionals[0]!)}: not a run directory`);
+    say(printable(`${basename(positionals[0]!)}: not a run directory`));
     return EXIT.fail;
   }
   const verdict = await verifyEvidence(dir);
@@ -31,7 +31,7 @@ export async function verifyCommand(args: string[]): Promise<number> {
     const word = verdictWord(process.stdout, verdict.intact ? 'intact' : 'not intact');
     const run = verdict.run ? ` (run ${verdict.run.run_id}, ${verdict.run.status})` : '';
     const claim = verdict.claim ? `claim: ${verdict.claim.statement}` : 'claim: none, the evidence is not intact';
-    const lines = [`${word}: ${verdict.files_checked} file(s) checked against the attestation${run}`, claim, ...verdict.problems.map((p) => `  ${p}`)];
+    const lines = [`${word}: ${verdict.files_checked} file(s) checked against the attestation${printable(run)}`, printable(claim), ...verdict.problems.map((p) => `  ${printable(p)}`)];
     printData(lines.join('\n'));
   }
   return verdict.intact ? EXIT.pass : EXIT.fail;
