@@ -1,46 +1,15 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { execa, type ResultPromise } from 'execa';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../src/report/report-schema.js';
 import { CLI, listTree, ROOT, useProvider, withSandbox } from './support/cli.js';
 import { openBrowser } from './support/ux-browser.js';
-
-// A run should be over within this long of writing its report, browser or no browser.
-const EXIT_AFTER_REPORT_MS = 3000;
+import { EXIT_AFTER_REPORT_MS, exitAfterReport, startViewedRun } from './support/ux-runs.js';
 
 const provider = useProvider();
 
-interface Watched {
-  readonly child: ResultPromise;
-  // Resolves with the inspector's URL as soon as the CLI prints it.
-  readonly url: Promise<string>;
-  readonly lines: Array<{ at: number; line: string }>;
-}
-
-function startRun(args: string[], env: Record<string, string>): Watched {
-  const child = execa(process.execPath, [CLI, 'run', '--inspect', ...args], { env, extendEnv: false, cwd: ROOT, reject: false, stdin: 'ignore', timeout: 60_000 });
-  const lines: Watched['lines'] = [];
-  const url = new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stderr! }).on('line', (line) => {
-      lines.push({ at: Date.now(), line });
-      const found = /inspector: open (http:\/\/127\.0\.0\.1:\d+) /.exec(line);
-      if (found) resolve(found[1]!);
-    });
-    child.then(() => reject(new Error(`the run ended without printing the inspector URL:\n${lines.map((l) => l.line).join('\n')}`)), reject);
-  });
-  url.catch(() => undefined);
-  return { child, url, lines };
-}
-
-async function exitAfterReport(watched: Watched): Promise<{ exitCode: number | undefined; afterReportMs: number }> {
-  const result = await watched.child;
-  const exitedAt = Date.now();
-  const report = watched.lines.find((l) => l.line.startsWith('case-route: report: '));
-  if (!report) throw new Error(`no report line:\n${watched.lines.map((l) => l.line).join('\n')}`);
-  return { exitCode: result.exitCode, afterReportMs: exitedAt - report.at };
-}
+const startRun = (args: string[], env: Record<string, string>) => startViewedRun('inspector', ['--inspect', ...args], env);
 
 describe('case-route run --inspect', () => {
   it('prints the URL to open and exits by itself right after the report when no browser came', () =>

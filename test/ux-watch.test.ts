@@ -1,39 +1,16 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { execa, type ResultPromise } from 'execa';
+import { execa } from 'execa';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../src/report/report-schema.js';
 import { CLI, ROOT, useProvider, withSandbox } from './support/cli.js';
-import { admissionWith } from './support/ux-runs.js';
+import { admissionWith, EXIT_AFTER_REPORT_MS, exitAfterReport, startViewedRun } from './support/ux-runs.js';
 import { openBrowser, screenshotPath, type Browser } from './support/ux-browser.js';
-
-// A run should be over within this long of writing its report, browser or no browser.
-const EXIT_AFTER_REPORT_MS = 3000;
 
 const provider = useProvider();
 
-interface Watched {
-  readonly child: ResultPromise;
-  readonly url: Promise<string>;
-  readonly lines: Array<{ at: number; line: string }>;
-}
-
-function startRun(args: string[], env: Record<string, string>): Watched {
-  const child = execa(process.execPath, [CLI, 'run', ...args], { env, extendEnv: false, cwd: ROOT, reject: false, stdin: 'ignore', timeout: 60_000 });
-  const lines: Watched['lines'] = [];
-  const url = new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stderr! }).on('line', (line) => {
-      lines.push({ at: Date.now(), line });
-      const found = /watch: open (http:\/\/127\.0\.0\.1:\d+\/[\w-]+\/) /.exec(line);
-      if (found) resolve(found[1]!);
-    });
-    child.then(() => reject(new Error(`the run ended without printing the watch URL:\n${lines.map((l) => l.line).join('\n')}`)), reject);
-  });
-  url.catch(() => undefined);
-  return { child, url, lines };
-}
+const startRun = (args: string[], env: Record<string, string>) => startViewedRun('watch', args, env);
 
 // Opens the live view with every request the page makes recorded: it may talk to its own origin
 // and nothing else.
@@ -60,14 +37,6 @@ async function openView(browser: Browser, url: string): Promise<{ page: Page; fo
 async function reportOf(out: string): Promise<Report> {
   const [runId] = await readdir(out);
   return JSON.parse(await readFile(join(out, runId!, 'report.json'), 'utf8')) as Report;
-}
-
-async function exitAfterReport(watched: Watched): Promise<{ exitCode: number | undefined; afterReportMs: number }> {
-  const result = await watched.child;
-  const exitedAt = Date.now();
-  const report = watched.lines.find((l) => l.line.startsWith('case-route: report: '));
-  if (!report) throw new Error(`no report line:\n${watched.lines.map((l) => l.line).join('\n')}`);
-  return { exitCode: result.exitCode, afterReportMs: exitedAt - report.at };
 }
 
 describe('case-route run --watch: the offline live view', () => {

@@ -1,7 +1,9 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { execa, type ResultPromise } from 'execa';
 import type { Report } from '../../src/report/report-schema.js';
-import { EXAMPLES, runCli, type CliResult, type Sandbox } from './cli.js';
+import { CLI, EXAMPLES, ROOT, runCli, type CliResult, type Sandbox } from './cli.js';
 
 export interface RunOutcome extends CliResult {
   // The run's own directory, <out>/<run_id>, holding report.json and its companions.
@@ -31,4 +33,43 @@ export async function decisionWith(sandbox: Sandbox, fields: Record<string, unkn
   const file = join(sandbox.dir, 'decision.json');
   await writeFile(file, JSON.stringify({ ...decision, ...fields }));
   return file;
+}
+
+// A run should be over within this long of writing its report, browser or no browser.
+export const EXIT_AFTER_REPORT_MS = 3000;
+
+export interface ViewedRun {
+  readonly child: ResultPromise;
+  // Resolves with the viewer's URL as soon as the CLI prints it.
+  readonly url: Promise<string>;
+  readonly lines: Array<{ at: number; line: string }>;
+}
+
+const VIEWER_URL = {
+  inspector: /inspector: open (http:\/\/127\.0\.0\.1:\d+) /,
+  watch: /watch: open (http:\/\/127\.0\.0\.1:\d+\/[\w-]+\/) /,
+} as const;
+
+// `case-route run` with a viewer (--inspect or --watch in args), its stderr lines timed as they come.
+export function startViewedRun(viewer: keyof typeof VIEWER_URL, args: string[], env: Record<string, string>): ViewedRun {
+  const child = execa(process.execPath, [CLI, 'run', ...args], { env, extendEnv: false, cwd: ROOT, reject: false, stdin: 'ignore', timeout: 60_000 });
+  const lines: ViewedRun['lines'] = [];
+  const url = new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stderr! }).on('line', (line) => {
+      lines.push({ at: Date.now(), line });
+      const found = VIEWER_URL[viewer].exec(line);
+      if (found) resolve(found[1]!);
+    });
+    child.then(() => reject(new Error(`the run ended without printing the ${viewer} URL:\n${lines.map((l) => l.line).join('\n')}`)), reject);
+  });
+  url.catch(() => undefined);
+  return { child, url, lines };
+}
+
+export async function exitAfterReport(run: ViewedRun): Promise<{ exitCode: number | undefined; afterReportMs: number }> {
+  const result = await run.child;
+  const exitedAt = Date.now();
+  const report = run.lines.find((l) => l.line.startsWith('case-route: report: '));
+  if (!report) throw new Error(`no report line:\n${run.lines.map((l) => l.line).join('\n')}`);
+  return { exitCode: result.exitCode, afterReportMs: exitedAt - report.at };
 }
