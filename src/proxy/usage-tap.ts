@@ -1,4 +1,5 @@
 import { createParser } from 'eventsource-parser';
+import { jsonOrUndefined } from '../evidence/json-or-undefined.js';
 
 // What a model server said an answer cost, read from the answer's own body: `usage` (OpenAI's
 // prompt_tokens / completion_tokens, in a JSON answer or in the stream's `include_usage` chunk)
@@ -48,14 +49,6 @@ function readingOf(answer: unknown): UsageReading | null {
   };
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 // Where whole events start in a tail cut at an arbitrary byte: after its first blank line.
 const EVENT_BOUNDARY = /\r?\n\r?\n|\r\r/;
 
@@ -72,7 +65,7 @@ function readStreamTail(tail: Buffer, cut: boolean): UsageReading {
     onEvent: (event) => {
       // Most events are content chunks; only those that can hold usage are parsed.
       if (!event.data.includes('"usage"') && !event.data.includes('"timings"')) return;
-      const reading = readingOf(parseJson(event.data));
+      const reading = readingOf(jsonOrUndefined(event.data));
       // vLLM's continuous usage stats repeat the counts in every chunk: the last one holds.
       if (reading !== null) last = reading;
     },
@@ -125,7 +118,7 @@ function jsonTap(): UsageTap {
       chunks.push(chunk);
     },
     read() {
-      return dropped ? NO_USAGE : (readingOf(parseJson(Buffer.concat(chunks).toString('utf8'))) ?? NO_USAGE);
+      return dropped ? NO_USAGE : (readingOf(jsonOrUndefined(Buffer.concat(chunks).toString('utf8'))) ?? NO_USAGE);
     },
   };
 }

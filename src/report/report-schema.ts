@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jsonOrUndefined } from '../evidence/json-or-undefined.js';
 import { FIRST_ERROR_SOURCES } from '../evidence/first-error.js';
 import { BLOCK_REASON_CODES } from '../gates/reasons.js';
 import { LaneMetricsSchema } from './request-metrics.js';
@@ -140,3 +141,14 @@ export const ReportSchema = z.object({
 export type Report = z.infer<typeof ReportSchema>;
 export type Claim = z.infer<typeof ClaimSchema>;
 export type LaneReport = z.infer<typeof LaneReportSchema>;
+
+// report.json's text as a report of this version, or why it is not one: the one reading that
+// `verify`, `runs` and a replay's recording share, so they name an old or foreign report alike.
+export function parseReport(text: string): { ok: true; report: Report } | { ok: false; problem: string } {
+  const json = jsonOrUndefined(text);
+  if (json === undefined) return { ok: false, problem: 'is not JSON' };
+  const parsed = ReportSchema.safeParse(json);
+  if (parsed.success) return { ok: true, report: parsed.data };
+  const issue = parsed.error.issues[0];
+  return { ok: false, problem: `is not a case-route report of this version (${issue?.path.join('.') || 'the record'}: ${issue?.message ?? 'invalid'})` };
+}

@@ -1,7 +1,7 @@
 import { lstat, readdir } from 'node:fs/promises';
 import { readLaneFile } from '../evidence/lane-files.js';
 import { REPORT_JSON } from './artifact-names.js';
-import { ReportSchema, type LaneReport, type Report } from './report-schema.js';
+import { parseReport, type LaneReport, type Report } from './report-schema.js';
 
 // The runs in an out directory, each read from its report.json and checked against the report
 // schema: `case-route runs`. A directory that is not a run, or whose report cannot be read or is
@@ -63,25 +63,12 @@ function reasonOf(report: Report): string | null {
   return null;
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 async function readRun(outDir: string, dir: string): Promise<RunEntry> {
   const read = await readLaneFile(outDir, `${dir}/${REPORT_JSON}`, MAX_REPORT_BYTES);
   if (!read.ok) return { dir, readable: false, problem: read.problem === 'missing' ? `no ${REPORT_JSON}` : read.detail.replace(`${dir}/`, '') };
-  const json = parseJson(read.text);
-  if (json === undefined) return { dir, readable: false, problem: `${REPORT_JSON} is not JSON` };
-  const parsed = ReportSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return { dir, readable: false, problem: `${REPORT_JSON} is not a case-route report of this version (${issue?.path.join('.') || 'the record'}: ${issue?.message ?? 'invalid'})` };
-  }
-  const report = parsed.data;
+  const parsed = parseReport(read.text);
+  if (!parsed.ok) return { dir, readable: false, problem: `${REPORT_JSON} ${parsed.problem}` };
+  const { report } = parsed;
   const lanes = report.lanes.map(laneSummary);
   const primary = lanes.find((lane) => lane.role === 'primary') ?? null;
   const duration = Date.parse(report.finished_at) - Date.parse(report.started_at);

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { ATTESTATION, REPORT_JSON } from './artifact-names.js';
 import { listRunDir, predicateFor, sha256Of, StatementSchema, type RunPredicate } from './attestation.js';
 import { claimOf } from './claim.js';
-import { ReportSchema, type Claim } from './report-schema.js';
+import { jsonOrUndefined } from '../evidence/json-or-undefined.js';
+import { parseReport, type Claim } from './report-schema.js';
 
 export interface EvidenceVerdict {
   readonly intact: boolean;
@@ -33,14 +34,6 @@ async function readText(file: string): Promise<string | null> {
   }
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 const PREDICATE_FIELDS = ['run', 'claim', 'decision_record', 'admission_file', 'case_config', 'fixture_tree', 'report'] as const;
 
 // Recomputes every digest the statement names from the files as they are now, refuses files it
@@ -48,7 +41,7 @@ const PREDICATE_FIELDS = ['run', 'claim', 'decision_record', 'admission_file', '
 export async function verifyEvidence(runDir: string): Promise<EvidenceVerdict> {
   const text = await readText(join(runDir, ATTESTATION));
   if (text === null) return { intact: false, run: null, claim: null, files_checked: 0, problems: [`${ATTESTATION} is missing`] };
-  const parsed = StatementSchema.safeParse(parseJson(text));
+  const parsed = StatementSchema.safeParse(jsonOrUndefined(text));
   if (!parsed.success) return { intact: false, run: null, claim: null, files_checked: 0, problems: [`${ATTESTATION} is not a case-route in-toto statement`] };
   const statement = parsed.data;
   const problems: string[] = [];
@@ -75,14 +68,14 @@ export async function verifyEvidence(runDir: string): Promise<EvidenceVerdict> {
     if (!named.has(name)) problems.push(`${name} is not covered by ${ATTESTATION}`);
   }
   const reportText = digests.has(REPORT_JSON) ? await readText(join(runDir, REPORT_JSON)) : null;
-  const report = reportText === null ? null : ReportSchema.safeParse(parseJson(reportText));
+  const report = reportText === null ? null : parseReport(reportText);
   if (!named.has(REPORT_JSON)) problems.push(`${ATTESTATION} does not cover ${REPORT_JSON}`);
-  else if (report && !report.success) problems.push(`${REPORT_JSON} is not a valid case-route report`);
-  else if (report?.success) {
+  else if (report && !report.ok) problems.push(`${REPORT_JSON} ${report.problem}`);
+  else if (report?.ok) {
     // The claim must follow from the report's own evidence: rewriting it, even with every digest
     // recomputed, does not make a run say more than it showed.
-    if (canonical(claimOf(report.data)) !== canonical(report.data.claim)) problems.push(`${REPORT_JSON}'s claim does not follow from its evidence`);
-    const expected = predicateFor(report.data, digests);
+    if (canonical(claimOf(report.report)) !== canonical(report.report.claim)) problems.push(`${REPORT_JSON}'s claim does not follow from its evidence`);
+    const expected = predicateFor(report.report, digests);
     for (const field of PREDICATE_FIELDS) {
       if (canonical(expected[field]) !== canonical(statement.predicate[field])) problems.push(`predicate.${field} does not match the files`);
     }
