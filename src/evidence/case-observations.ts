@@ -1,4 +1,5 @@
 import { findDuplicateKey } from '../inputs/json-input.js';
+import { jsonOrUndefined } from './json-or-undefined.js';
 import type { SpawnLine } from '../lanes/lane-types.js';
 import { listLaneDir, readLaneFile } from './lane-files.js';
 
@@ -71,19 +72,22 @@ export async function readCaseEvents(repoDir: string, slug: string): Promise<Cas
   return { files, problems };
 }
 
+// Each JSON object line of Case's event logs that mentions `mention` (a cheap filter before the
+// parse: the logs are the lane's own and can be large); other lines are skipped, not errors.
+export function caseEventRecords(files: ReadonlyArray<{ readonly text: string }>, mention: string): Array<Record<string, unknown>> {
+  return files.flatMap(({ text }) =>
+    text.split('\n').flatMap((line) => {
+      if (!line.includes(mention)) return [];
+      const value = jsonOrUndefined(line);
+      return value !== null && typeof value === 'object' && !Array.isArray(value) ? [value as Record<string, unknown>] : [];
+    }),
+  );
+}
+
 // Case exits 0 when its pipeline failed: only the pipeline_end event says how it ended.
 export function pipelineOutcome(events: CaseEvents): string | null {
-  let outcome: string | null = null;
-  for (const { text } of events.files) {
-    for (const line of text.split('\n')) {
-      if (!line.includes('pipeline_end')) continue;
-      try {
-        const event = JSON.parse(line) as { event?: unknown; outcome?: unknown };
-        if (event.event === 'pipeline_end') outcome = typeof event.outcome === 'string' ? event.outcome : 'unknown';
-      } catch {
-        continue;
-      }
-    }
-  }
-  return outcome;
+  const ends = caseEventRecords(events.files, 'pipeline_end').filter((event) => event['event'] === 'pipeline_end');
+  const last = ends.at(-1);
+  if (last === undefined) return null;
+  return typeof last['outcome'] === 'string' ? last['outcome'] : 'unknown';
 }

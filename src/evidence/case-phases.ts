@@ -1,3 +1,5 @@
+import { caseEventRecords } from './case-observations.js';
+
 // Case's phases (implement, review, close, retrospective...) as its event logs record them, for the
 // report's timeline. Display only: the verdict reads pipeline_end alone. The logs are lane
 // output, so every name must be a short word and every time must parse.
@@ -26,20 +28,9 @@ function time(value: unknown): string | null {
   return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
 }
 
-function eventsOf(text: string): Array<Record<string, unknown>> {
-  return text.split('\n').flatMap((line) => {
-    try {
-      const value: unknown = JSON.parse(line);
-      return value !== null && typeof value === 'object' && !Array.isArray(value) ? [value as Record<string, unknown>] : [];
-    } catch {
-      return [];
-    }
-  });
-}
-
 export function casePhases(files: ReadonlyArray<{ readonly text: string }>): CasePhase[] {
   const phases: CasePhase[] = [];
-  for (const event of files.flatMap((file) => eventsOf(file.text))) {
+  for (const event of caseEventRecords(files, 'phase_')) {
     const phase = word(event['phase']);
     const at = time(event['ts']);
     if (!phase || !at) continue;
